@@ -1,0 +1,98 @@
+"""API plumbing shared by every app: pagination, errors, schema, token log-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mentorship.exceptions import Conflict, DomainError, LimitReached
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Document the error answers every endpoint can give (drf-spectacular omits them)."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        error = self._get_response_for_code(ErrorSerializer, "400")
+        codes = ["400", "401", "403", "404", "409", "429"]
+        if self.method == "GET":
+            codes = ["401", "403", "404", "429"]
+        for code in codes:
+            responses.setdefault(code, {**error, "description": _ERROR_TEXT[code]})
+        return responses
+
+
+_ERROR_TEXT = {
+    "400": "The request breaks a rule; `detail` says which.",
+    "401": "Not authenticated.",
+    "403": "Not allowed.",
+    "404": "Not found, or not yours.",
+    "409": "The object's current state does not allow this.",
+    "429": "Too many requests; see the Retry-After header.",
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map the domain error family to HTTP once: 409 conflicts, 429 limits, else 400."""
+    if isinstance(exc, DomainError):
+        headers = {}
+        if isinstance(exc, Conflict):
+            code = status.HTTP_409_CONFLICT
+        elif isinstance(exc, LimitReached):
+            code = status.HTTP_429_TOO_MANY_REQUESTS
+            if exc.retry_after is not None:
+                headers["Retry-After"] = str(exc.retry_after)
+        else:
+            code = status.HTTP_400_BAD_REQUEST
+        return Response({"detail": exc.message, "code": exc.code}, status=code, headers=headers)
+    return drf_exception_handler(exc, context)
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """Exchange an email and password for an API token."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            # The same answer for an unknown email and a wrong password.
+            return Response(
+                {"detail": "Email or password is not correct.", "code": "invalid_credentials"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

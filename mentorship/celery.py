@@ -1,0 +1,36 @@
+"""The Celery app: JSON only, late acks, and the whole beat schedule in one place."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+
+app = Celery("mentorship")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    accept_content=["json"],
+    result_serializer="json",
+    task_ignore_result=True,
+    # A task is acknowledged only after it ran, so a killed worker's task runs
+    # again elsewhere; every task is idempotent for that reason.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    # Publishing happens after commit in the web request; fail fast when the
+    # broker is down (the outbox sweep re-publishes), instead of hanging.
+    broker_connection_timeout=2,
+    task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+    broker_connection_retry_on_startup=True,
+    timezone="UTC",
+    beat_schedule={
+        # Deliver due notifications and recover rows stuck in "sending": the
+        # safety net that makes a broker outage delay mail, never lose it.
+        "sweep-notifications": {
+            "task": "mentorship.notifications.tasks.sweep_notifications",
+            "schedule": 30.0,
+        },
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,26 @@
+"""Every kind of notification the platform sends, in one registry.
+
+Each kind has its templates in `templates/emails/<kind>/` (subject.txt,
+body.txt, body.html). `essential` kinds are sent whatever a person's email
+preferences say (account and safety matters).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    essential: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    "welcome": Kind("Welcome to the platform", essential=True),
+}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {name!r}; add it to KINDS.") from None

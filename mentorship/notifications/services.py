@@ -1,0 +1,244 @@
+"""Writes to the outbox: create a notification, deliver it, sweep what is due."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+
+from mentorship.notifications.kinds import get_kind
+from mentorship.notifications.models import Notification
+from profiles.models import User
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+
+# Errors worth another try later: the server or network was briefly unwell.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    ConnectionError,
+    TimeoutError,
+    socket.timeout,
+    socket.gaierror,
+)
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, TRANSIENT_ERRORS):
+        return True
+    # 4xx SMTP replies mean "try again later"; 5xx are permanent.
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    return False
+
+
+def _render(kind: str, name: str, context: dict[str, Any]) -> str:
+    template_name = f"emails/{kind}/{name}"
+    if name.endswith(".txt"):
+        # Plain text (subjects, text bodies) is not HTML: no escaping of "&" or quotes.
+        template = get_template(template_name).template  # type: ignore[attr-defined]
+        return str(template.render(Context(context, autoescape=False)))
+    return render_to_string(template_name, context)
+
+
+def _template_context(recipient: User, context: dict[str, Any], url: str) -> dict[str, Any]:
+    return {
+        **context,
+        "recipient_name": recipient.display_name,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "action_url": f"{settings.SITE_URL}{url}" if url.startswith("/") else url,
+    }
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    key: str,
+    context: dict[str, Any] | None = None,
+    url: str = "",
+    send_email: bool = True,
+    scheduled_at: datetime | None = None,
+) -> Notification:
+    """Record a message for a person, once per key, inside the caller's transaction.
+
+    Delivery is published only after the surrounding transaction commits; if
+    that publish fails (broker down), the periodic sweep sends it later.
+    """
+    get_kind(kind)
+    context = context or {}
+    now = timezone.now()
+    render_context = _template_context(recipient, context, url)
+    subject = " ".join(_render(kind, "subject.txt", render_context).split())
+    body = _render(kind, "body.txt", render_context).strip()
+    notification, created = Notification.objects.get_or_create(
+        key=key,
+        defaults={
+            "recipient": recipient,
+            "kind": kind,
+            "context": context,
+            "subject": subject[:255],
+            "body": body,
+            "url": url,
+            "send_email": send_email,
+            "scheduled_at": scheduled_at or now,
+            # In-app only: shown at once, nothing to send.
+            "status": Status.PENDING if send_email else Status.SENT,
+            "sent_at": None if send_email else now,
+        },
+    )
+    if created and send_email and notification.scheduled_at <= now:
+        transaction.on_commit(
+            lambda: _publish_delivery(notification.pk), robust=True
+        )
+    return notification
+
+
+def _publish_delivery(notification_id: int) -> None:
+    from mentorship.notifications.tasks import deliver_notification
+
+    deliver_notification.delay(notification_id)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str
+    retry_in: int | None = None
+
+
+def _backoff(attempts: int) -> int:
+    steps = settings.NOTIFICATION_RETRY_BACKOFF
+    return int(steps[min(attempts, len(steps)) - 1])
+
+
+def _message_id(notification: Notification) -> str:
+    # Stable per logical message, so a receiving server can drop a duplicate
+    # if a worker died between sending and recording it.
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:32]
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<{digest}@{domain or 'localhost'}>"
+
+
+def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
+    """Send one due notification by email, at most once.
+
+    A worker claims the row with a conditional UPDATE (pending -> sending);
+    whoever loses the claim does nothing, so running this twice sends once.
+    """
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=Status.PENDING, scheduled_at__lte=now
+    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return DeliveryOutcome(status="skipped")
+
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    claim = Notification.objects.filter(pk=notification_id, status=Status.SENDING)
+    if not recipient.is_active or not recipient.email:
+        claim.update(status=Status.CANCELLED, last_error="Recipient has no active email.")
+        return DeliveryOutcome(status=Status.CANCELLED)
+
+    try:
+        context = _template_context(recipient, notification.context, notification.url)
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+            headers={"Message-ID": _message_id(notification)},
+        )
+        message.attach_alternative(_render(notification.kind, "body.html", context), "text/html")
+        message.send()
+    except Exception as error:
+        error_text = f"{type(error).__name__}: {error}"[:2000]
+        if _is_transient(error) and notification.attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
+            retry_in = _backoff(notification.attempts)
+            claim.update(
+                status=Status.PENDING,
+                last_error=error_text,
+                scheduled_at=timezone.now() + timedelta(seconds=retry_in),
+            )
+            logger.warning("Notification %s: transient error, retry in %ss: %s",
+                           notification_id, retry_in, error_text)
+            return DeliveryOutcome(status=Status.PENDING, retry_in=retry_in)
+        claim.update(status=Status.FAILED, last_error=error_text)
+        logger.error("Notification %s failed: %s", notification_id, error_text)
+        return DeliveryOutcome(status=Status.FAILED)
+
+    claim.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    return DeliveryOutcome(status=Status.SENT)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    recovered: int
+    delivered: int
+    attempted: int
+
+
+def sweep_notifications(*, batch_size: int = 200) -> SweepResult:
+    """Deliver every due notification and recover rows a dead worker left in sending."""
+    now = timezone.now()
+    stuck_before = now - timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER)
+    recovered = Notification.objects.filter(
+        status=Status.SENDING, claimed_at__lt=stuck_before
+    ).update(status=Status.PENDING)
+    due_ids = list(
+        Notification.objects.due(now).order_by("scheduled_at", "id").values_list("id", flat=True)[
+            :batch_size
+        ]
+    )
+    delivered = 0
+    for notification_id in due_ids:
+        if deliver_notification(notification_id=notification_id).status == Status.SENT:
+            delivered += 1
+    return SweepResult(recovered=recovered, delivered=delivered, attempted=len(due_ids))
+
+
+def retry_notifications(*, notification_ids: list[int]) -> int:
+    """Put failed or cancelled notifications back in the queue (admin action)."""
+    return Notification.objects.filter(
+        pk__in=notification_ids, status__in=[Status.FAILED, Status.CANCELLED], send_email=True
+    ).update(status=Status.PENDING, scheduled_at=timezone.now(), attempts=0)
+
+
+def cancel_notifications(*, notification_ids: list[int]) -> int:
+    """Stop notifications that have not been sent yet (admin action)."""
+    return Notification.objects.filter(
+        pk__in=notification_ids, status=Status.PENDING
+    ).update(status=Status.CANCELLED)
+
+
+def mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the person's own notifications read (404 for anyone else's)."""
+    from mentorship.notifications.selectors import get_notification_for_recipient
+
+    notification = get_notification_for_recipient(user=user, pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the person read; returns how many."""
+    return Notification.objects.for_recipient(user).unread().update(read_at=timezone.now())
