@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import authenticate
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -26,7 +26,9 @@ class ErrorSerializer(serializers.Serializer[Any]):
 class AutoSchema(SpectacularAutoSchema):
     """Document the error answers every endpoint can give (drf-spectacular omits them)."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         error = self._get_response_for_code(ErrorSerializer, "400")
         codes = ["400", "401", "403", "404", "409", "429"]
@@ -51,6 +53,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map the domain error family to HTTP once: 409 conflicts, 429 limits, else 400."""
     if isinstance(exc, DomainError):
         headers = {}
+        code: int
         if isinstance(exc, Conflict):
             code = status.HTTP_409_CONFLICT
         elif isinstance(exc, LimitReached):

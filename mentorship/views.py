@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
+from mentorship.types import AuthenticatedHttpRequest
 
 
 @require_GET
@@ -16,8 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    recent = list_notifications_for_recipient(user=request.user)[:5]  # type: ignore[arg-type]
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    recent = list_notifications_for_recipient(user=request.user)[:5]
     return render(request, "pages/dashboard.html", {"recent_notifications": recent})
 
 

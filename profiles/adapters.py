@@ -7,9 +7,7 @@ from profiles.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def save_user(
-        self, request: HttpRequest, user: User, form: Any, commit: bool = True
-    ) -> User:
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         user.name = form.cleaned_data.get("name", "").strip()
         if commit:

@@ -18,8 +18,9 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         read_only_fields = fields
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          viewsets.GenericViewSet[Notification]):
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]
+):
     """The signed-in person's notifications, newest first."""
 
     serializer_class = NotificationSerializer
@@ -35,8 +36,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         notification = services.mark_read(user=request.user, notification_id=int(pk))  # type: ignore[arg-type]
         return Response(NotificationSerializer(notification).data)
 
-    @extend_schema(request=None,
-                   responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}))
+    @extend_schema(
+        request=None, responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
         marked = services.mark_all_read(user=request.user)  # type: ignore[arg-type]

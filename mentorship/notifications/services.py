@@ -106,9 +106,7 @@ def notify(
         },
     )
     if created and send_email and notification.scheduled_at <= now:
-        transaction.on_commit(
-            lambda: _publish_delivery(notification.pk), robust=True
-        )
+        transaction.on_commit(lambda: _publish_delivery(notification.pk), robust=True)
     return notification
 
 
@@ -177,8 +175,12 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
                 last_error=error_text,
                 scheduled_at=timezone.now() + timedelta(seconds=retry_in),
             )
-            logger.warning("Notification %s: transient error, retry in %ss: %s",
-                           notification_id, retry_in, error_text)
+            logger.warning(
+                "Notification %s: transient error, retry in %ss: %s",
+                notification_id,
+                retry_in,
+                error_text,
+            )
             return DeliveryOutcome(status=Status.PENDING, retry_in=retry_in)
         claim.update(status=Status.FAILED, last_error=error_text)
         logger.error("Notification %s failed: %s", notification_id, error_text)
@@ -203,9 +205,9 @@ def sweep_notifications(*, batch_size: int = 200) -> SweepResult:
         status=Status.SENDING, claimed_at__lt=stuck_before
     ).update(status=Status.PENDING)
     due_ids = list(
-        Notification.objects.due(now).order_by("scheduled_at", "id").values_list("id", flat=True)[
-            :batch_size
-        ]
+        Notification.objects.due(now)
+        .order_by("scheduled_at", "id")
+        .values_list("id", flat=True)[:batch_size]
     )
     delivered = 0
     for notification_id in due_ids:
@@ -223,9 +225,9 @@ def retry_notifications(*, notification_ids: list[int]) -> int:
 
 def cancel_notifications(*, notification_ids: list[int]) -> int:
     """Stop notifications that have not been sent yet (admin action)."""
-    return Notification.objects.filter(
-        pk__in=notification_ids, status=Status.PENDING
-    ).update(status=Status.CANCELLED)
+    return Notification.objects.filter(pk__in=notification_ids, status=Status.PENDING).update(
+        status=Status.CANCELLED
+    )
 
 
 def mark_read(*, user: User, notification_id: int) -> Notification:

@@ -29,5 +29,8 @@ def sweep_notifications() -> dict[str, int]:
         result.delivered,
         result.recovered,
     )
-    return {"attempted": result.attempted, "delivered": result.delivered,
-            "recovered": result.recovered}
+    return {
+        "attempted": result.attempted,
+        "delivered": result.delivered,
+        "recovered": result.recovered,
+    }

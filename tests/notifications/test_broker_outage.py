@@ -1,0 +1,86 @@
+"""A broker outage delays mail and never loses or repeats it (real Redis, real worker)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from mentorship.celery import app as celery_app
+from mentorship.notifications import tasks
+from mentorship.notifications.models import Notification
+from tests.conftest import celery_broker
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(condition, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_signup_succeeds_with_the_broker_down_and_the_next_sweep_delivers_once(
+    client, redis_server, mailoutbox
+):
+    with celery_broker(redis_server.url):
+        redis_server.stop()
+
+        started = time.monotonic()
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "name": "Ana Silva",
+                "email": "ana@example.org",
+                "password1": "a long passphrase here",
+                "password2": "a long passphrase here",
+            },
+        )
+        elapsed = time.monotonic() - started
+
+        # The person is signed up; the failed publish neither broke nor stalled the request.
+        assert response.status_code == 302
+        assert response["Location"] == "/dashboard/"
+        assert elapsed < 10
+        notification = Notification.objects.get(recipient__email="ana@example.org")
+        assert notification.status == Notification.Status.PENDING
+        assert mailoutbox == []
+
+        redis_server.start()
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            tasks.sweep_notifications.delay()
+            assert _wait_for(lambda: len(mailoutbox) == 1), "the sweep did not deliver"
+            # A second sweep, and a late duplicate delivery task, send nothing more.
+            tasks.sweep_notifications.delay()
+            tasks.deliver_notification.delay(notification.pk)
+            time.sleep(1.5)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "Welcome to Mentorship, Ana Silva"
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert notification.attempts == 1
+
+
+def test_with_the_broker_up_the_delivery_task_sends_at_once(client, redis_server, mailoutbox):
+    with (
+        celery_broker(redis_server.url),
+        start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "name": "Ben Okafor",
+                "email": "ben@example.org",
+                "password1": "a long passphrase here",
+                "password2": "a long passphrase here",
+            },
+        )
+        assert response.status_code == 302
+        assert _wait_for(lambda: len(mailoutbox) == 1), "the delivery task did not run"
+
+    assert mailoutbox[0].to == ["ben@example.org"]
