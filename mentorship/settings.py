@@ -144,6 +144,8 @@ else:
     # Above the longest task plus the longest retry countdown, so a slow task is
     # not handed to a second worker while the first still runs it (acks_late).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
+# Tests use their own queue so they never feed a real worker sharing the broker.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -19,6 +19,19 @@ from tests.factories import UserFactory
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _purge_test_queue() -> Iterator[None]:
+    # Tests that commit publish real delivery tasks to the test queue, which no
+    # worker consumes; drop them so they do not pile up in the broker.
+    yield
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
+    except Exception:  # noqa: S110  (broker gone or queue never declared: nothing to purge)
+        pass
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     # allauth rate limits and DRF throttles count in the cache; start each test clean.

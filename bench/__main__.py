@@ -1,0 +1,110 @@
+"""`make bench`: benchmarks printed as `name: value unit` lines.
+
+Runs on a throwaway test database (SQLite by default, or DATABASE_URL's server)
+with the in-memory mail backend, so it measures our code, not a mail server.
+Quote ratios and medians: this machine varies by about 30% between runs.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from itertools import count
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ["EMAIL_URL"] = "memorymail://"
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+REPEATS = 5
+BATCH = 1000
+
+
+def median_ms(run: Callable[[], None], prepare: Callable[[], None] = lambda: None) -> float:
+    timings = []
+    for _ in range(REPEATS):
+        prepare()
+        started = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def outbox_benchmarks() -> list[tuple[str, float, str]]:
+    from mentorship.notifications import services
+    from mentorship.notifications.models import Notification
+    from profiles.models import User
+
+    people = User.objects.bulk_create(
+        User(email=f"bench{n}@example.org", name=f"Bench {n}") for n in range(BATCH)
+    )
+    rounds = count()
+    current_round = 0
+
+    def notify_batch() -> None:
+        nonlocal current_round
+        current_round = next(rounds)
+        with transaction.atomic():
+            for person in people:
+                services.notify(
+                    recipient=person,
+                    kind="welcome",
+                    key=f"bench:{current_round}:{person.pk}",
+                    context={"name": person.name},
+                )
+
+    def notify_batch_again() -> None:
+        # The same keys again: idempotent creation finds the existing rows.
+        with transaction.atomic():
+            for person in people:
+                services.notify(
+                    recipient=person,
+                    kind="welcome",
+                    key=f"bench:{current_round}:{person.pk}",
+                    context={"name": person.name},
+                )
+
+    def sweep_batch() -> None:
+        result = services.sweep_notifications(batch_size=BATCH)
+        assert result.delivered == BATCH, result
+
+    def empty_outbox() -> None:
+        from django.core import mail
+
+        mail.outbox = []
+        Notification.objects.filter(status=Notification.Status.PENDING).update(
+            status=Notification.Status.CANCELLED
+        )
+
+    notify_ms = median_ms(notify_batch, prepare=empty_outbox)
+    renotify_ms = median_ms(notify_batch_again)
+    sweep_ms = median_ms(sweep_batch, prepare=lambda: (empty_outbox(), notify_batch()))
+    return [
+        ("outbox_notify_per_message", notify_ms / BATCH, "ms"),
+        ("outbox_notify_existing_key_per_message", renotify_ms / BATCH, "ms"),
+        ("outbox_sweep_deliver_per_message", sweep_ms / BATCH, "ms"),
+        ("outbox_sweep_messages_per_second", BATCH / (sweep_ms / 1000), "msg/s"),
+    ]
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        print(f"# database: {connection.vendor}; medians of {REPEATS} runs of {BATCH}")
+        for name, value, unit in outbox_benchmarks():
+            print(f"{name}: {value:.3f} {unit}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
