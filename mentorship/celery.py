@@ -1,6 +1,7 @@
 """The Celery app: JSON only, late acks, and the whole beat schedule in one place."""
 
 import os
+from typing import Any
 
 from celery import Celery
 
@@ -24,13 +25,19 @@ app.conf.update(
     task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
     broker_connection_retry_on_startup=True,
     timezone="UTC",
-    beat_schedule={
-        # Deliver due notifications and recover rows stuck in "sending": the
-        # safety net that makes a broker outage delay mail, never lose it.
-        "sweep-notifications": {
-            "task": "mentorship.notifications.tasks.sweep_notifications",
-            "schedule": 30.0,
-        },
-    },
 )
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def schedule_periodic_tasks(sender: Celery, **kwargs: Any) -> None:
+    """The beat schedule: every periodic task of the platform, with why it runs."""
+    from django.conf import settings
+
+    # Deliver due notifications and recover rows stuck in "sending": the safety
+    # net that makes a broker outage delay mail, never lose it.
+    sender.add_periodic_task(
+        settings.NOTIFICATION_SWEEP_SECONDS,
+        sender.signature("mentorship.notifications.tasks.sweep_notifications"),
+        name="sweep-notifications",
+    )

@@ -192,7 +192,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # --- Email ---------------------------------------------------------------------
-# EMAIL_URL: consolemail:// (default), filemail:///path, smtp://user:pass@host:port,
+# EMAIL_URL: consolemail:// (default), filemail:////absolute/path, smtp://user:pass@host:port,
 # smtp+tls://..., or set ANYMAIL_ESP (e.g. "mailgun", "postmark") with its key.
 ANYMAIL_ESP = env.str("ANYMAIL_ESP", default="")
 if ANYMAIL_ESP:
@@ -214,6 +214,8 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BACKOFF = env.list(
     "NOTIFICATION_RETRY_BACKOFF", cast=int, default=[60, 300, 1800, 7200]
 )
+# How often beat runs the outbox sweep (seconds).
+NOTIFICATION_SWEEP_SECONDS = env.int("NOTIFICATION_SWEEP_SECONDS", default=30)
 # A row left in "sending" this long (a worker died mid-send) is picked up again.
 NOTIFICATION_STUCK_AFTER = env.int("NOTIFICATION_STUCK_AFTER", default=600)
 
