@@ -12,9 +12,13 @@ from dataclasses import dataclass
 class Kind:
     label: str
     essential: bool = False
+    # False when the message arrives already rendered (allauth's account emails).
+    templated: bool = True
 
 
 KINDS: dict[str, Kind] = {
+    # Rendered by django-allauth (verification, password reset, security notices).
+    "account": Kind("Account and security email", essential=True, templated=False),
     "welcome": Kind("Welcome to the platform", essential=True),
 }
 

@@ -15,6 +15,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def for_recipient(self, user: User) -> NotificationQuerySet:
         return self.filter(recipient=user)
 
+    def in_app(self) -> NotificationQuerySet:
+        return self.filter(in_app=True)
+
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
@@ -39,17 +42,29 @@ class Notification(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     key = models.CharField(max_length=200, unique=True)
+    # Account emails (e.g. "someone tried to reset a password for this address")
+    # can go to an address with no account, so the recipient may be empty.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
+    # A fixed address to send to; empty means the recipient's current address.
+    email = models.EmailField(blank=True)
     kind = models.CharField(max_length=60)
     context = models.JSONField(default=dict, blank=True)
     # Rendered once at creation from the kind's templates, so the email and the
     # in-app list say exactly the same thing.
     subject = models.CharField(max_length=255)
     body = models.TextField()
+    # Set when the HTML was rendered elsewhere (allauth's account emails).
+    html_body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     send_email = models.BooleanField(default=True)
+    # Shown in the person's notification list (account emails with secret links are not).
+    in_app = models.BooleanField(default=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -69,6 +84,10 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(email=""),
+                name="notification_has_an_addressee",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="notification_sent_has_sent_at",
             ),
@@ -79,7 +98,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient_id} ({self.get_status_display()})"
+        return f"{self.kind} to {self.email or self.recipient_id} ({self.get_status_display()})"
 
     @property
     def is_read(self) -> bool:

@@ -6,13 +6,13 @@ from profiles.models import User
 
 def list_notifications_for_recipient(*, user: User) -> NotificationQuerySet:
     """The person's own notifications, newest first."""
-    return Notification.objects.for_recipient(user).order_by("-created_at", "-id")
+    return Notification.objects.for_recipient(user).in_app().order_by("-created_at", "-id")
 
 
 def get_notification_for_recipient(*, user: User, pk: int) -> Notification:
     """One of the person's own notifications; 404 for anyone else's."""
-    return get_object_or_404(Notification.objects.for_recipient(user), pk=pk)
+    return get_object_or_404(Notification.objects.for_recipient(user).in_app(), pk=pk)
 
 
 def count_unread_notifications(*, user: User) -> int:
-    return Notification.objects.for_recipient(user).unread().count()
+    return Notification.objects.for_recipient(user).in_app().unread().count()

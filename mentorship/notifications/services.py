@@ -6,6 +6,7 @@ import hashlib
 import logging
 import smtplib
 import socket
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,7 +84,8 @@ def notify(
     Delivery is published only after the surrounding transaction commits; if
     that publish fails (broker down), the periodic sweep sends it later.
     """
-    get_kind(kind)
+    if not get_kind(kind).templated:
+        raise ValueError(f"Kind {kind!r} is pre-rendered; use its own service.")
     context = context or {}
     now = timezone.now()
     render_context = _template_context(recipient, context, url)
@@ -107,6 +109,29 @@ def notify(
     )
     if created and send_email and notification.scheduled_at <= now:
         transaction.on_commit(lambda: _publish_delivery(notification.pk), robust=True)
+    return notification
+
+
+def send_account_email(
+    *, to: str, subject: str, body: str, html: str = "", user: User | None = None
+) -> Notification:
+    """Record an email rendered by django-allauth and send it through the outbox.
+
+    Each call is its own logical message (a second reset request is a second
+    email). The row is not shown in the notification list: it may hold a
+    secret link meant only for the mailbox.
+    """
+    notification = Notification.objects.create(
+        key=f"account:{uuid.uuid4()}",
+        recipient=user,
+        email=to,
+        kind="account",
+        subject=" ".join(subject.split())[:255],
+        body=body,
+        html_body=html,
+        in_app=False,
+    )
+    transaction.on_commit(lambda: _publish_delivery(notification.pk), robust=True)
     return notification
 
 
@@ -151,20 +176,25 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
     claim = Notification.objects.filter(pk=notification_id, status=Status.SENDING)
-    if not recipient.is_active or not recipient.email:
+    address = notification.email or (recipient.email if recipient else "")
+    if not address or (recipient is not None and not recipient.is_active):
         claim.update(status=Status.CANCELLED, last_error="Recipient has no active email.")
         return DeliveryOutcome(status=Status.CANCELLED)
 
     try:
-        context = _template_context(recipient, notification.context, notification.url)
+        html = notification.html_body
+        if not html and recipient is not None and get_kind(notification.kind).templated:
+            context = _template_context(recipient, notification.context, notification.url)
+            html = _render(notification.kind, "body.html", context)
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=notification.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient.email],
+            to=[address],
             headers={"Message-ID": _message_id(notification)},
         )
-        message.attach_alternative(_render(notification.kind, "body.html", context), "text/html")
+        if html:
+            message.attach_alternative(html, "text/html")
         message.send()
     except Exception as error:
         error_text = f"{type(error).__name__}: {error}"[:2000]

@@ -46,21 +46,26 @@ def test_signup_succeeds_with_the_broker_down_and_the_next_sweep_delivers_once(
         assert response.status_code == 302
         assert response["Location"] == "/dashboard/"
         assert elapsed < 10
-        notification = Notification.objects.get(recipient__email="ana@example.org")
-        assert notification.status == Notification.Status.PENDING
+        # Two messages wait: the welcome and the address confirmation.
+        pending = Notification.objects.filter(recipient__email="ana@example.org")
+        assert {row.status for row in pending} == {Notification.Status.PENDING}
+        assert pending.count() == 2
+        notification = pending.get(kind="welcome")
         assert mailoutbox == []
 
         redis_server.start()
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             tasks.sweep_notifications.delay()
-            assert _wait_for(lambda: len(mailoutbox) == 1), "the sweep did not deliver"
+            assert _wait_for(lambda: len(mailoutbox) == 2), "the sweep did not deliver"
             # A second sweep, and a late duplicate delivery task, send nothing more.
             tasks.sweep_notifications.delay()
             tasks.deliver_notification.delay(notification.pk)
             time.sleep(1.5)
 
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].subject == "Welcome to Mentorship, Ana Silva"
+    subjects = [email.subject for email in mailoutbox]
+    assert len(subjects) == 2
+    assert "Welcome to Mentorship, Ana Silva" in subjects
+    assert "[Mentorship] Please Confirm Your Email Address" in subjects
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
     assert notification.attempts == 1
@@ -81,6 +86,6 @@ def test_with_the_broker_up_the_delivery_task_sends_at_once(client, redis_server
             },
         )
         assert response.status_code == 302
-        assert _wait_for(lambda: len(mailoutbox) == 1), "the delivery task did not run"
+        assert _wait_for(lambda: len(mailoutbox) == 2), "the delivery tasks did not run"
 
-    assert mailoutbox[0].to == ["ben@example.org"]
+    assert [email.to for email in mailoutbox] == [["ben@example.org"]] * 2

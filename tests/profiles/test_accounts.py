@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorship.notifications.models import Notification
+from mentorship.notifications.services import sweep_notifications
 from profiles.models import User
 from tests.conftest import PASSWORD
 
@@ -28,9 +36,9 @@ def test_signup_creates_the_person_signs_them_in_and_welcomes_them_once(
     assert response["Location"] == reverse("dashboard")
     user = User.objects.get()
     assert (user.email, user.name) == ("ana@example.org", "Ana Silva")
-    welcome = Notification.objects.get(recipient=user)
-    assert welcome.kind == "welcome"
-    assert len(callbacks) == 1  # one delivery published, after commit
+    kinds = sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+    assert kinds == ["account", "welcome"]  # the welcome, and "confirm your address"
+    assert len(callbacks) == 2  # each delivery published once, after commit
     assert client.get(reverse("dashboard")).status_code == 200
 
 
@@ -92,7 +100,45 @@ def test_password_reset_does_not_reveal_accounts(client, mentee_ana, mailoutbox)
 
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
-    assert len(mailoutbox) == 2  # the unknown address is told no account exists
+    sweep_notifications()
+    # Both addresses get an email; the unknown one is told no account exists.
+    by_address = {email.to[0]: email for email in mailoutbox}
+    assert set(by_address) == {"ana@example.org", "nobody@example.org"}
+    assert "/accounts/password/reset/key/" in by_address["ana@example.org"].body
+    assert "/accounts/password/reset/key/" not in by_address["nobody@example.org"].body
+
+
+def test_account_emails_go_through_the_outbox_but_not_the_in_app_list(
+    client, mentee_ana, mailoutbox
+):
+    client.post(reverse("account_reset_password"), {"email": "ana@example.org"})
+
+    row = Notification.objects.get(kind="account")
+    assert (row.recipient, row.email, row.in_app) == (mentee_ana, "ana@example.org", False)
+    assert mailoutbox == []  # nothing is sent inside the request
+    sweep_notifications()
+    assert len(mailoutbox) == 1
+    client.force_login(mentee_ana)
+    assert "Password Reset" not in client.get(reverse("notifications:list")).content.decode()
+    assert client.get(reverse("notifications:read", args=[row.pk])).status_code == 405
+    assert client.post(reverse("notifications:read", args=[row.pk])).status_code == 404
+
+
+def test_sign_up_succeeds_while_the_mail_server_is_down(client, db, settings, mailoutbox):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    down = smtplib.SMTPConnectError(421, b"mail server unavailable")
+
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=down):
+        response = client.post(reverse("account_signup"), SIGNUP)
+        sweep_notifications()
+
+    assert response.status_code == 302
+    confirmation = Notification.objects.get(kind="account")
+    assert confirmation.status == Notification.Status.PENDING
+    assert "SMTPConnectError" in confirmation.last_error
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        sweep_notifications()
+    assert [email.to for email in mailoutbox if "Confirm" in email.subject] == [["ana@example.org"]]
 
 
 def test_the_dashboard_needs_log_in(client, db):
@@ -138,7 +184,12 @@ def test_email_verification_can_be_made_mandatory(client, db, settings, mailoutb
     assert response["Location"] == reverse("account_email_verification_sent")
     assert not EmailAddress.objects.get().verified
     assert client.get(reverse("dashboard")).status_code == 302
-    assert any("Confirm" in email.subject for email in mailoutbox)
+    sweep_notifications()
+    [confirmation] = [email for email in mailoutbox if "Confirm" in email.subject]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", confirmation.body)
+    assert link is not None
+    assert client.post(link.group(1)).status_code == 302
+    assert EmailAddress.objects.get().verified
 
 
 @pytest.mark.parametrize("email", ["", "   "])
