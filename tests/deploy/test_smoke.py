@@ -245,6 +245,8 @@ def test_production_commands_serve_sign_up_and_deliver_mail(
             # collectstatic has not run here, so there is no manifest.
             "STATIC_MANIFEST": "false",
             "WEB_CONCURRENCY": "2",
+            # Beat's first sweep comes after one interval: do not wait 30 s for it.
+            "NOTIFICATION_SWEEP_SECONDS": "2",
         }
     )
 
