@@ -182,13 +182,16 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
         return DeliveryOutcome(status=Status.CANCELLED)
 
     try:
-        html = notification.html_body
+        text, html = notification.body, notification.html_body
         if not html and recipient is not None and get_kind(notification.kind).templated:
             context = _template_context(recipient, notification.context, notification.url)
             html = _render(notification.kind, "body.html", context)
+            if context["action_url"]:
+                # In the app the item links itself; a text email needs the address.
+                text = f"{text}\n\n{context['action_url']}"
         message = EmailMultiAlternatives(
             subject=notification.subject,
-            body=notification.body,
+            body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             headers={"Message-ID": _message_id(notification)},

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorship.notifications import selectors, services
@@ -21,7 +22,9 @@ def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     notification = services.mark_read(user=request.user, notification_id=pk)
     if request.htmx:
         return render(request, "notifications/_item.html", {"notification": notification})
-    if notification.url and request.POST.get("open"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
         return redirect(notification.url)
     return redirect("notifications:list")
 

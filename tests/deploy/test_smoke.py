@@ -299,18 +299,43 @@ def test_production_commands_serve_sign_up_and_deliver_mail(
         assert response.status_code == 302, (
             f"sign-up answered {response.status_code}\n{response.text[:3000]}"
         )
-        assert response.headers["Location"] == "/dashboard/"
+        # Production verifies addresses before letting people in.
+        assert response.headers["Location"] == "/accounts/confirm-email/"
 
-        def welcome_email() -> Path | None:
+        def email_to_sam(subject: str) -> str | None:
             for message in sorted(mail_dir.glob("*")) if mail_dir.exists() else []:
                 text = message.read_text(errors="replace")
-                if re.search(r"^Subject: Welcome to ", text, re.M) and re.search(
+                if re.search(rf"^Subject: .*{subject}", text, re.M) and re.search(
                     r"^To: sam\.smoke@example\.org$", text, re.M
                 ):
-                    return message
+                    return text
             return None
 
-        _wait_for("the worker to deliver the welcome email", welcome_email, stack, timeout=60)
+        _wait_for(
+            "the worker to deliver the welcome email",
+            lambda: email_to_sam("Welcome to "),
+            stack,
+            timeout=60,
+        )
+        confirmation = _wait_for(
+            "the worker to deliver the address confirmation",
+            lambda: email_to_sam("Confirm"),
+            stack,
+            timeout=60,
+        )
+        link = re.search(r"(http://\S+/accounts/confirm-email/\S+/)", confirmation)
+        assert link, f"no confirmation link in:\n{confirmation}"
+        confirm_page = browser.get(link.group(1), timeout=10)
+        confirm_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', confirm_page.text)
+        assert confirm_token, confirm_page.text[:2000]
+        confirmed = browser.post(
+            link.group(1),
+            data={"csrfmiddlewaretoken": confirm_token.group(1)},
+            headers={"Referer": link.group(1)},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert confirmed.status_code == 302, confirmed.text[:2000]
 
         # Beat sends the sweep every 30 s; the worker runs it.
         _wait_for(

@@ -83,6 +83,27 @@ def test_mark_read_without_htmx_redirects_back(client, mentee_ana):
     assert response["Location"] == reverse("notifications:list")
 
 
+def test_open_marks_read_and_follows_the_link(client, mentee_ana):
+    notification = _notify(mentee_ana, 1)
+    client.force_login(mentee_ana)
+
+    response = client.post(reverse("notifications:read", args=[notification.pk]), {"open": "1"})
+
+    assert response["Location"] == "/dashboard/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_open_never_redirects_off_site(client, mentee_ana):
+    notification = _notify(mentee_ana, 1)
+    Notification.objects.filter(pk=notification.pk).update(url="https://evil.example/")
+    client.force_login(mentee_ana)
+
+    response = client.post(reverse("notifications:read", args=[notification.pk]), {"open": "1"})
+
+    assert response["Location"] == reverse("notifications:list")
+
+
 def test_marking_someone_elses_notification_answers_404(client, mentee_ana, stranger_dee):
     notification = _notify(mentee_ana, 1)
     client.force_login(stranger_dee)

@@ -206,3 +206,21 @@ def test_display_name_falls_back_to_the_email(db):
     superuser = User.objects.create_superuser(email="root@example.org", password=PASSWORD)
     assert superuser.is_staff
     assert superuser.is_superuser
+
+
+def test_with_mandatory_verification_sign_up_does_not_reveal_accounts(
+    client, mentee_ana, settings, mailoutbox
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+    taken = client.post(reverse("account_signup"), {**SIGNUP, "email": "ana@example.org"})
+    client.logout()
+    new = client.post(reverse("account_signup"), {**SIGNUP, "email": "new@example.org"})
+
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"] == reverse("account_email_verification_sent")
+    assert User.objects.filter(email="ana@example.org").get() == mentee_ana
+    sweep_notifications()
+    to_ana = [email for email in mailoutbox if email.to == ["ana@example.org"]]
+    assert len(to_ana) == 1  # the owner is told someone tried to sign up as them
+    assert "already" in to_ana[0].body.lower()
