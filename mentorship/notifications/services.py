@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from anymail.exceptions import AnymailAPIError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -47,6 +48,11 @@ def _is_transient(error: BaseException) -> bool:
         return 400 <= error.smtp_code < 500
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in error.recipients.values())
+    # An API provider (django-anymail) that could not be reached, was rate
+    # limited or failed on its side; its 4xx answers are permanent.
+    if isinstance(error, AnymailAPIError):
+        status = error.status_code
+        return status is None or status == 429 or status >= 500
     return False
 
 

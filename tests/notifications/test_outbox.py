@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from anymail.exceptions import AnymailAPIError
 from django.db import transaction
 from django.utils import timezone
 
@@ -152,6 +153,27 @@ def test_a_retry_that_succeeds_clears_the_error(mentee_ana, mailoutbox):
     assert notification.last_error == ""
     assert notification.attempts == 2
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (smtplib.SMTPServerDisconnected("closed"), True),
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPResponseException(451, b"greylisted"), True),
+        (smtplib.SMTPResponseException(554, b"rejected"), False),
+        (smtplib.SMTPRecipientsRefused({"a@b.c": (450, b"mailbox busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@b.c": (550, b"no such user")}), False),
+        (AnymailAPIError("provider down", status_code=503), True),
+        (AnymailAPIError("slow down", status_code=429), True),
+        (AnymailAPIError("no connection"), True),
+        (AnymailAPIError("bad request", status_code=400), False),
+        (ValueError("a bug"), False),
+    ],
+)
+def test_transient_and_permanent_errors(error, transient):
+    assert services._is_transient(error) is transient
 
 
 def test_a_permanent_smtp_error_fails_at_once(mentee_ana, mailoutbox):
