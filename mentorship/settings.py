@@ -23,7 +23,31 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+
+class StrictEnv(environ.Env):
+    """django-environ, except that a yes/no variable must say yes or no.
+
+    django-environ reads any unknown word ("ture", "enabled") as False, which
+    would silently switch off e.g. secure cookies. Empty means unset.
+    """
+
+    TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+    FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:  # type: ignore[override]
+        raw = os.environ.get(var, "").strip()
+        if not raw:
+            if default is environ.Env.NOTSET:
+                raise ImproperlyConfigured(f"Set the environment variable {var}.")
+            return bool(default)
+        if raw.lower() in self.TRUE_WORDS:
+            return True
+        if raw.lower() in self.FALSE_WORDS:
+            return False
+        raise ImproperlyConfigured(f"{var}={raw!r} is not a yes/no value; use true or false.")
+
+
+env = StrictEnv()
 # A local `.env` may hold developer overrides; real environment variables win.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -125,14 +149,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
-# The cache is shared by every process (allauth's rate limits live here), so the
-# local default is on disk, not per-process memory.
-CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL",
-        default=REDIS_URL or f"filecache://{VAR_DIR / 'cache'}",
-    ),
-}
+# The cache is shared by every process (allauth's rate limits live here). By
+# default it is a table in the database, so a Redis outage delays background
+# work but never fails a page; CACHE_URL=redis://... moves it to Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
+# A stalled Redis must fail fast, not hang the request that asked it.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_TIMEOUTS)
 
 # Without Redis, Celery runs on kombu's filesystem transport: no server, no extra
 # dependency, and the same worker/beat code path as production (see README).
@@ -150,7 +174,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 else:
     # Above the longest task plus the longest retry countdown, so a slow task is
     # not handed to a second worker while the first still runs it (acks_late).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60, **REDIS_TIMEOUTS}
 # Tests use their own queue so they never feed a real worker sharing the broker.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -180,7 +204,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory in production: people prove their address, and sign-up cannot be
+# used to find out who has an account. Optional while developing.
+ACCOUNT_EMAIL_VERIFICATION = env.str(
+    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
+)
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured(
         "ACCOUNT_EMAIL_VERIFICATION must be one of none, optional, mandatory."
@@ -206,11 +234,13 @@ ACCOUNT_RATE_LIMITS = {
 ANYMAIL_ESP = env.str("ANYMAIL_ESP", default="")
 if ANYMAIL_ESP:
     EMAIL_BACKEND = f"anymail.backends.{ANYMAIL_ESP}.EmailBackend"
+    # Each ANYMAIL_<SETTING> variable becomes anymail's <SETTING>, so every
+    # provider's own names work: ANYMAIL_MAILGUN_API_KEY, ANYMAIL_POSTMARK_SERVER_TOKEN...
     ANYMAIL = {
-        f"{ANYMAIL_ESP.upper()}_API_KEY": env.str("ANYMAIL_API_KEY"),
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in os.environ.items()
+        if name.startswith("ANYMAIL_") and name != "ANYMAIL_ESP" and value
     }
-    if env.str("ANYMAIL_SENDER_DOMAIN", default=""):
-        ANYMAIL[f"{ANYMAIL_ESP.upper()}_SENDER_DOMAIN"] = env.str("ANYMAIL_SENDER_DOMAIN")
 else:
     vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from mentorship.celery import app as celery_app
@@ -105,8 +107,18 @@ class RedisServer:
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 
+    def freeze(self) -> None:
+        """Stop answering while keeping connections open (a hung server)."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is not None:
+            self.thaw()
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
@@ -133,7 +145,9 @@ def celery_broker(url: str) -> Iterator[None]:
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
-    conf.broker_url, conf.broker_transport_options = url, {}
+    # The same Redis options production uses (socket timeouts included).
+    options = dict(settings.REDIS_TIMEOUTS) if url.startswith("redis") else {}
+    conf.broker_url, conf.broker_transport_options = url, options
     reset_pools()
     try:
         yield

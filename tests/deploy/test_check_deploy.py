@@ -33,6 +33,7 @@ NOT_INHERITED = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "EMAIL_URL",
+    "ACCOUNT_EMAIL_VERIFICATION",
     "CELERY_TASK_ALWAYS_EAGER",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -104,3 +105,24 @@ def test_debug_mode_runs_without_a_secret_key() -> None:
     result = _manage("check", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_defaults_are_the_safe_ones() -> None:
+    if _dot_env_overrides():
+        pytest.skip("./.env replaces production defaults")
+    env = _production_env(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50))
+    names = (
+        "ACCOUNT_EMAIL_VERIFICATION SECURE_SSL_REDIRECT SESSION_COOKIE_SECURE "
+        "CSRF_COOKIE_SECURE SECURE_HSTS_SECONDS STATIC_MANIFEST"
+    )
+    script = (
+        "from django.conf import settings\n"
+        f"print(repr([getattr(settings, name) for name in {names.split()!r}]))"
+    )
+
+    result = _manage("shell", "-c", script, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == repr(
+        ["mandatory", True, True, True, 31536000, True]
+    )

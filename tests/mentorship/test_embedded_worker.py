@@ -24,7 +24,6 @@ def embedded_env(tmp_path: Path) -> dict[str, str]:
     env.update(
         DEBUG="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
         CELERY_BROKER_DIR=str(tmp_path / "broker"),
         CELERY_TASK_DEFAULT_QUEUE="celery",
         # django-environ drops one "/" after the scheme.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from unittest import mock
 
 import pytest
@@ -40,3 +41,19 @@ def test_healthz_with_a_real_redis_broker(client, db, redis_server):
         assert client.get("/healthz").status_code == 200
         redis_server.stop()
         assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.redis
+def test_healthz_reports_a_hung_broker_within_seconds(client, db, redis_server):
+    with celery_broker(redis_server.url):
+        redis_server.freeze()
+        try:
+            started = time.monotonic()
+            response = client.get("/healthz")
+            elapsed = time.monotonic() - started
+        finally:
+            redis_server.thaw()
+
+    assert response.status_code == 503
+    assert "Timeout" in response.json()["checks"]["broker"]
+    assert elapsed < 15

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
 
 from mentorship.celery import app as celery_app
 from mentorship.notifications import tasks
@@ -24,8 +25,20 @@ def _wait_for(condition, timeout: float = 20.0) -> bool:  # type: ignore[no-unty
     return False
 
 
+@pytest.fixture
+def database_cache(settings):  # type: ignore[no-untyped-def]
+    """The production default: the shared cache in a database table, not in Redis."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+
+
 def test_signup_succeeds_with_the_broker_down_and_the_next_sweep_delivers_once(
-    client, redis_server, mailoutbox
+    client, redis_server, mailoutbox, database_cache
 ):
     with celery_broker(redis_server.url):
         redis_server.stop()
@@ -69,6 +82,36 @@ def test_signup_succeeds_with_the_broker_down_and_the_next_sweep_delivers_once(
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
     assert notification.attempts == 1
+
+
+def test_a_hung_broker_delays_the_request_briefly_and_loses_nothing(
+    client, redis_server, mailoutbox, database_cache
+):
+    with celery_broker(redis_server.url):
+        redis_server.freeze()
+        try:
+            started = time.monotonic()
+            response = client.post(
+                "/accounts/signup/",
+                {
+                    "name": "Cy Chen",
+                    "email": "cy@example.org",
+                    "password1": "a long passphrase here",
+                    "password2": "a long passphrase here",
+                },
+            )
+            elapsed = time.monotonic() - started
+        finally:
+            redis_server.thaw()
+
+        assert response.status_code == 302
+        # Two publishes, each bounded by the Redis socket timeouts (no hang).
+        assert elapsed < 30
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            tasks.sweep_notifications.delay()
+            assert _wait_for(lambda: len(mailoutbox) == 2), "the sweep did not deliver"
+
+    assert sorted(email.to[0] for email in mailoutbox) == ["cy@example.org"] * 2
 
 
 def test_with_the_broker_up_the_delivery_task_sends_at_once(client, redis_server, mailoutbox):
