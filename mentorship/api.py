@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.contrib.auth import authenticate
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +14,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mentorship.exceptions import Conflict, DomainError, LimitReached
+from profiles.services import issue_api_token
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -86,16 +85,9 @@ class ObtainTokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=serializer.validated_data["email"],
+        token = issue_api_token(
+            request=request._request,
+            email=serializer.validated_data["email"],
             password=serializer.validated_data["password"],
         )
-        if user is None or not user.is_active:
-            # The same answer for an unknown email and a wrong password.
-            return Response(
-                {"detail": "Email or password is not correct.", "code": "invalid_credentials"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

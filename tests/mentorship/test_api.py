@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
@@ -58,6 +59,43 @@ def test_token_login_validates_its_input(api, db):
 
     assert response.status_code == 400
     assert set(response.json()) == {"email", "password"}
+
+
+def test_token_login_needs_a_confirmed_address_when_verification_is_mandatory(
+    api, mentee_ana, settings
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    credentials = {"email": "ana@example.org", "password": PASSWORD}
+
+    refused = api.post("/api/v1/auth/token/", credentials)
+    EmailAddress.objects.create(
+        user=mentee_ana, email=mentee_ana.email, verified=True, primary=True
+    )
+    accepted = api.post("/api/v1/auth/token/", credentials)
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "email_not_verified"
+    assert accepted.status_code == 200
+
+
+def test_token_login_counts_failures_per_account_like_the_log_in_page(api, mentee_ana):
+    for n in range(5):
+        # From different addresses: the per-account limit still adds up.
+        api.post(
+            "/api/v1/auth/token/",
+            {"email": "ana@example.org", "password": "wrong"},
+            REMOTE_ADDR=f"10.0.0.{n}",
+        )
+
+    response = api.post(
+        "/api/v1/auth/token/",
+        {"email": "ana@example.org", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.99",
+    )
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_attempts"
+    assert response.headers["Retry-After"] == "300"
 
 
 def test_token_login_is_throttled(api, mentee_ana, settings):
