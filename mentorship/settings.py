@@ -34,7 +34,7 @@ class StrictEnv(environ.Env):
     TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
     FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
-    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:  # type: ignore[override]
+    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:
         raw = os.environ.get(var, "").strip()
         if not raw:
             if default is environ.Env.NOTSET:
