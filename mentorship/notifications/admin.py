@@ -23,25 +23,23 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
     raw_id_fields = ("recipient",)
-    readonly_fields = (
-        "key",
-        "recipient",
-        "kind",
-        "context",
-        "subject",
-        "body",
-        "url",
-        "send_email",
-        "status",
-        "attempts",
-        "last_error",
-        "scheduled_at",
-        "claimed_at",
-        "sent_at",
-        "read_at",
-        "created_at",
-    )
     actions = ("retry_selected", "cancel_selected")
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Notification | None = None
+    ) -> list[str]:
+        # A record of what was sent: nobody edits it (the address of a pending
+        # password-reset email least of all). The actions below call services.
+        return [field.name for field in Notification._meta.fields]
+
+    def get_fields(  # type: ignore[override]
+        self, request: HttpRequest, obj: Notification | None = None
+    ) -> list[str]:
+        fields = [field.name for field in Notification._meta.fields if field.name != "id"]
+        # Account emails can carry reset and confirmation links: never shown here.
+        if obj is not None and obj.kind == "account":
+            fields = [name for name in fields if name not in {"body", "html_body"}]
+        return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Notifications are written by the platform's services, not by hand.

@@ -182,9 +182,16 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
     claim = Notification.objects.filter(pk=notification_id, status=Status.SENDING)
+    # Once an account email is finished with, its links (password reset, address
+    # confirmation) are not kept: they are meant for the mailbox only.
+    finished: dict[str, Any] = (
+        {"body": "", "html_body": ""} if not get_kind(notification.kind).templated else {}
+    )
     address = notification.email or (recipient.email if recipient else "")
     if not address or (recipient is not None and not recipient.is_active):
-        claim.update(status=Status.CANCELLED, last_error="Recipient has no active email.")
+        claim.update(
+            status=Status.CANCELLED, last_error="Recipient has no active email.", **finished
+        )
         return DeliveryOutcome(status=Status.CANCELLED)
 
     try:
@@ -221,11 +228,11 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
                 error_text,
             )
             return DeliveryOutcome(status=Status.PENDING, retry_in=retry_in)
-        claim.update(status=Status.FAILED, last_error=error_text)
+        claim.update(status=Status.FAILED, last_error=error_text, **finished)
         logger.error("Notification %s failed: %s", notification_id, error_text)
         return DeliveryOutcome(status=Status.FAILED)
 
-    claim.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    claim.update(status=Status.SENT, sent_at=timezone.now(), last_error="", **finished)
     return DeliveryOutcome(status=Status.SENT)
 
 
@@ -256,10 +263,20 @@ def sweep_notifications(*, batch_size: int = 200) -> SweepResult:
 
 
 def retry_notifications(*, notification_ids: list[int]) -> int:
-    """Put failed or cancelled notifications back in the queue (admin action)."""
-    return Notification.objects.filter(
-        pk__in=notification_ids, status__in=[Status.FAILED, Status.CANCELLED], send_email=True
-    ).update(status=Status.PENDING, scheduled_at=timezone.now(), attempts=0)
+    """Put failed or cancelled notifications back in the queue (admin action).
+
+    Account emails are not resent: their text is gone, and their links may have
+    expired; the person asks again (e.g. a new password-reset email).
+    """
+    return (
+        Notification.objects.filter(
+            pk__in=notification_ids,
+            status__in=[Status.FAILED, Status.CANCELLED],
+            send_email=True,
+        )
+        .exclude(kind="account")
+        .update(status=Status.PENDING, scheduled_at=timezone.now(), attempts=0)
+    )
 
 
 def cancel_notifications(*, notification_ids: list[int]) -> int:

@@ -285,3 +285,37 @@ def test_admin_actions_retry_failed_and_cancel_pending(mentee_ana, mentor_ben, m
     services.sweep_notifications()
 
     assert [email.to for email in mailoutbox] == [["ana@example.org"]]
+
+
+def test_account_email_text_is_cleared_once_sent(db, mailoutbox):
+    row = services.send_account_email(
+        to="ana@example.org",
+        subject="Password reset",
+        body="Reset: https://x/accounts/password/reset/key/secret/",
+        html="<a>secret</a>",
+    )
+
+    services.deliver_notification(notification_id=row.pk)
+
+    assert "secret" in mailoutbox[0].body
+    row.refresh_from_db()
+    assert (row.status, row.body, row.html_body) == (Status.SENT, "", "")
+    assert services.retry_notifications(notification_ids=[row.pk]) == 0
+
+
+def test_the_admin_never_edits_notifications_nor_shows_account_email_text(client, admin_cy):
+    row = services.send_account_email(
+        to="ana@example.org", subject="Password reset", body="reset key SECRET-KEY-123"
+    )
+    client.force_login(admin_cy)
+
+    page = client.get(f"/admin/notifications/notification/{row.pk}/change/")
+    client.post(
+        f"/admin/notifications/notification/{row.pk}/change/",
+        {"email": "attacker@evil.example", "status": "pending"},
+    )
+
+    assert page.status_code == 200
+    assert "SECRET-KEY-123" not in page.content.decode()
+    row.refresh_from_db()
+    assert row.email == "ana@example.org"
