@@ -34,7 +34,7 @@ run: install
 	@$(MANAGE) seed_demo --if-empty
 	@echo
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/). Ctrl-C stops everything."
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	  $(BIN)/celery -A mentorship worker --beat --loglevel=info --concurrency=2 \
 	    --schedule var/celerybeat-schedule & \
 	  $(MANAGE) runserver $(HOST):$(PORT)
@@ -47,6 +47,7 @@ worker: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=$${SECRET_KEY:-lint-only-key} $(MANAGE) makemigrations --check --dry-run
 
 # The Django plugin imports settings, which need a key when DEBUG is off.
 typecheck: install

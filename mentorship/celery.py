@@ -40,4 +40,6 @@ def schedule_periodic_tasks(sender: Celery, **kwargs: Any) -> None:
         settings.NOTIFICATION_SWEEP_SECONDS,
         sender.signature("mentorship.notifications.tasks.sweep_notifications"),
         name="sweep-notifications",
+        # A sweep nobody ran in time is dropped: the next one covers it.
+        expires=settings.NOTIFICATION_SWEEP_SECONDS,
     )

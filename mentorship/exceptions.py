@@ -1,7 +1,7 @@
 """The one family of domain errors.
 
-Services raise these; the API maps them to HTTP once (`mentorship.api`), and
-pages turn them into a message (`mentorship.views.domain_errors_as_messages`).
+Services raise these; the API maps them to HTTP once (`mentorship.api`).
+Pages that change state through a service show `message` to the person.
 """
 
 

@@ -2,14 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
 from mentorship.types import AuthenticatedHttpRequest
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -23,7 +23,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": health.check_database(), "broker": health.check_broker()}
     healthy = all(problem is None for problem in checks.values())

@@ -24,6 +24,7 @@ class NotificationViewSet(
     """The signed-in person's notifications, newest first."""
 
     serializer_class = NotificationSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):

@@ -53,7 +53,9 @@ def _is_transient(error: BaseException) -> bool:
     if isinstance(error, AnymailAPIError):
         status = error.status_code
         return status is None or status == 429 or status >= 500
-    return False
+    # Network trouble on the way to the relay (unreachable host, TLS hiccup).
+    # SMTPException is an OSError too, but its cases are decided above.
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def _render(kind: str, name: str, context: dict[str, Any]) -> str:
@@ -92,6 +94,8 @@ def notify(
     """
     if not get_kind(kind).templated:
         raise ValueError(f"Kind {kind!r} is pre-rendered; use its own service.")
+    if url and not (url.startswith("/") and not url.startswith("//")):
+        raise ValueError(f"Notification links are paths on this site, not {url!r}.")
     context = context or {}
     now = timezone.now()
     render_context = _template_context(recipient, context, url)
@@ -247,9 +251,12 @@ def sweep_notifications(*, batch_size: int = 200) -> SweepResult:
     """Deliver every due notification and recover rows a dead worker left in sending."""
     now = timezone.now()
     stuck_before = now - timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER)
-    recovered = Notification.objects.filter(
-        status=Status.SENDING, claimed_at__lt=stuck_before
-    ).update(status=Status.PENDING)
+    stuck = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=stuck_before)
+    # A message that stopped its worker every time is not tried forever.
+    stuck.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error="The worker stopped while sending, every attempt."
+    )
+    recovered = stuck.update(status=Status.PENDING)
     due_ids = list(
         Notification.objects.due(now)
         .order_by("scheduled_at", "id")

@@ -16,6 +16,11 @@ def test_healthz_reports_database_and_broker(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_healthz_and_the_landing_page_answer_head_requests(client, db):
+    assert client.head("/healthz").status_code == 200
+    assert client.head("/").status_code == 200
+
+
 def test_healthz_answers_503_when_the_broker_is_unreachable(client, db):
     with celery_broker(f"redis://127.0.0.1:{_free_port()}/0"):
         response = client.get("/healthz")

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from mentorship.notifications import services
 from mentorship.notifications.models import Notification
+from tests.conftest import PASSWORD
 
 
 def _notify(user, n: int) -> Notification:  # type: ignore[no-untyped-def]
@@ -162,3 +163,39 @@ def test_the_api_marks_read_and_hides_others_rows(api, mentee_ana, stranger_dee)
     assert response.status_code == 200
     assert response.json()["read"] is True
     assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 0}
+
+
+def test_a_non_numeric_id_answers_404(api, mentee_ana):
+    api.force_authenticate(mentee_ana)
+
+    assert api.post("/api/v1/notifications/abc/read/").status_code == 404
+    assert api.get("/api/v1/notifications/abc/").status_code == 404
+
+
+def test_the_api_list_with_a_token_runs_a_fixed_number_of_queries(
+    api, mentee_ana, django_assert_num_queries
+):
+    for n in range(25):
+        _notify(mentee_ana, n)
+    token = api.post(
+        "/api/v1/auth/token/", {"email": "ana@example.org", "password": PASSWORD}
+    ).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    # token and user, count, page rows
+    with django_assert_num_queries(3):
+        response = api.get("/api/v1/notifications/")
+    assert len(response.json()["results"]) == 20
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    client, mentee_ana, django_assert_num_queries
+):
+    for n in range(8):
+        _notify(mentee_ana, n)
+    client.force_login(mentee_ana)
+
+    # session, user, recent notifications, unread badge count
+    with django_assert_num_queries(4):
+        response = client.get(reverse("dashboard"))
+    assert len(response.context["recent_notifications"]) == 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from datetime import timedelta
 from unittest import mock
 
@@ -169,6 +170,8 @@ def test_a_retry_that_succeeds_clears_the_error(mentee_ana, mailoutbox):
         (AnymailAPIError("slow down", status_code=429), True),
         (AnymailAPIError("no connection"), True),
         (AnymailAPIError("bad request", status_code=400), False),
+        (OSError(113, "No route to host"), True),
+        (ssl.SSLError("bad record mac"), True),
         (ValueError("a bug"), False),
     ],
 )
@@ -319,3 +322,30 @@ def test_the_admin_never_edits_notifications_nor_shows_account_email_text(client
     assert "SECRET-KEY-123" not in page.content.decode()
     row.refresh_from_db()
     assert row.email == "ana@example.org"
+
+
+@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_notification_links_must_be_paths_on_this_site(mentee_ana, url):
+    with pytest.raises(ValueError, match="paths on this site"):
+        services.notify(
+            recipient=mentee_ana, kind="welcome", key="k", url=url, context={"name": "Ana"}
+        )
+
+
+def test_a_message_that_stopped_its_worker_every_time_is_failed_not_retried_forever(
+    mentee_ana, mailoutbox, settings
+):
+    notification = _welcome(mentee_ana)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Status.SENDING,
+        claimed_at=timezone.now(),
+        attempts=settings.NOTIFICATION_MAX_ATTEMPTS,
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        result = services.sweep_notifications()
+
+    notification.refresh_from_db()
+    assert (result.recovered, notification.status) == (0, Status.FAILED)
+    assert "stopped while sending" in notification.last_error
+    assert mailoutbox == []

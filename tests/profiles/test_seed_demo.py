@@ -10,6 +10,11 @@ from django.core.management.base import CommandError
 from profiles.models import User
 
 
+@pytest.fixture(autouse=True)
+def _debug(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = True  # demo data is for local runs (`make run` sets DEBUG)
+
+
 def _seed(*args: str) -> str:
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
@@ -74,3 +79,14 @@ def test_seed_demo_logs_in(client, db):
 def test_seed_demo_refuses_negative_counts(db):
     with pytest.raises(CommandError, match="0 or more"):
         _seed("--mentors", "-1")
+
+
+def test_seed_demo_refuses_production_unless_asked(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        _seed()
+    assert not User.objects.exists()
+
+    _seed("--allow-production", "--mentors", "0", "--mentees", "0")
+    assert User.objects.count() == 3

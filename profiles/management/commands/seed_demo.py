@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -98,12 +99,22 @@ class Command(BaseCommand):
             "--seed", type=int, default=1, help="random seed (same seed, same people)"
         )
         parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="seed even with DEBUG off (a public demo site; never real people's data)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing if the database already has accounts (used by `make run`)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is off: demo accounts (a superuser with a published password) "
+                "are not created. Pass --allow-production for a public demo site."
+            )
         if options["mentors"] < 0 or options["mentees"] < 0:
             raise CommandError("--mentors and --mentees must be 0 or more.")
         if options["if_empty"] and User.objects.exists():
