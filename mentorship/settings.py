@@ -1,6 +1,6 @@
 """Settings for the mentorship platform: one module, every knob from the environment.
 
-Local defaults are safe and need nothing installed: SQLite, a file cache, the
+Local defaults are safe and need nothing installed: SQLite, the database cache, the
 console mail backend and Celery on kombu's filesystem transport. Production is
 switched on by environment variables (see `.env.example`), never by another
 settings module.
