@@ -16,6 +16,14 @@ from tests.conftest import celery_broker
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
+def _sign_up(client, name: str, email: str):  # type: ignore[no-untyped-def]
+    password = "a long passphrase here"
+    return client.post(
+        "/accounts/signup/",
+        {"name": name, "email": email, "password1": password, "password2": password},
+    )
+
+
 def _wait_for(condition, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -44,15 +52,7 @@ def test_signup_succeeds_with_the_broker_down_and_the_next_sweep_delivers_once(
         redis_server.stop()
 
         started = time.monotonic()
-        response = client.post(
-            "/accounts/signup/",
-            {
-                "name": "Ana Silva",
-                "email": "ana@example.org",
-                "password1": "a long passphrase here",
-                "password2": "a long passphrase here",
-            },
-        )
+        response = _sign_up(client, "Ana Silva", "ana@example.org")
         elapsed = time.monotonic() - started
 
         # The person is signed up; the failed publish neither broke nor stalled the request.
@@ -91,15 +91,7 @@ def test_a_hung_broker_delays_the_request_briefly_and_loses_nothing(
         redis_server.freeze()
         try:
             started = time.monotonic()
-            response = client.post(
-                "/accounts/signup/",
-                {
-                    "name": "Cy Chen",
-                    "email": "cy@example.org",
-                    "password1": "a long passphrase here",
-                    "password2": "a long passphrase here",
-                },
-            )
+            response = _sign_up(client, "Cy Chen", "cy@example.org")
             elapsed = time.monotonic() - started
         finally:
             redis_server.thaw()
@@ -119,15 +111,7 @@ def test_with_the_broker_up_the_delivery_task_sends_at_once(client, redis_server
         celery_broker(redis_server.url),
         start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
     ):
-        response = client.post(
-            "/accounts/signup/",
-            {
-                "name": "Ben Okafor",
-                "email": "ben@example.org",
-                "password1": "a long passphrase here",
-                "password2": "a long passphrase here",
-            },
-        )
+        response = _sign_up(client, "Ben Okafor", "ben@example.org")
         assert response.status_code == 302
         assert _wait_for(lambda: len(mailoutbox) == 2), "the delivery tasks did not run"
 
