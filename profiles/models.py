@@ -72,3 +72,315 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ", 1)[0] if self.name else self.display_name
+
+
+# --- Reference data (managed in admin) ------------------------------------------
+
+
+class Language(models.Model):
+    code = models.CharField(max_length=8, unique=True, help_text="ISO 639-1, e.g. en, es, ja")
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "industries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "skill categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=80)
+    category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Fixed lists ----------------------------------------------------------------
+
+
+class Seniority(models.IntegerChoices):
+    # Ordered, so the matching engine can compare levels.
+    STUDENT = 1, "Student or career changer"
+    JUNIOR = 2, "Junior"
+    MID = 3, "Mid-level"
+    SENIOR = 4, "Senior"
+    LEAD = 5, "Lead or manager"
+    EXECUTIVE = 6, "Executive"
+
+
+class Trait(models.TextChoices):
+    DIRECT = "direct", "Direct"
+    ENCOURAGING = "encouraging", "Encouraging"
+    STRUCTURED = "structured", "Structured"
+    EXPLORATORY = "exploratory", "Exploratory"
+    CHALLENGING = "challenging", "Challenging"
+    REFLECTIVE = "reflective", "Reflective"
+
+
+class Format(models.TextChoices):
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    IN_PERSON = "in_person", "In person"
+
+
+class MentoringKind(models.TextChoices):
+    CAREER = "career", "Career"
+    SKILLS = "skills", "Skills"
+    LEADERSHIP = "leadership", "Leadership"
+    ENTREPRENEURSHIP = "entrepreneurship", "Entrepreneurship"
+    PEER = "peer", "Peer"
+    REVERSE = "reverse", "Reverse"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every month"
+    AD_HOC = "ad_hoc", "When needed"
+
+
+class Proficiency(models.IntegerChoices):
+    BASIC = 1, "Basic"
+    CONVERSATIONAL = 2, "Conversational"
+    FLUENT = 3, "Fluent"
+    NATIVE = 4, "Native"
+
+
+# --- The profile ------------------------------------------------------------------
+
+
+class Profile(models.Model):
+    """What a person tells us about themselves: both sides, mentee and mentor."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    is_mentee = models.BooleanField(default=False)
+    is_mentor = models.BooleanField(default=False)
+    headline = models.CharField(max_length=140, blank=True)
+    bio = models.TextField(blank=True, max_length=4000)
+    country = models.CharField(max_length=60, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    current_role = models.CharField(max_length=120, blank=True)
+    organisation = models.CharField(max_length=120, blank=True)
+    industry = models.ForeignKey(
+        Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    seniority = models.PositiveSmallIntegerField(choices=Seniority.choices, null=True, blank=True)
+    traits = models.JSONField(default=list, blank=True)
+    formats = models.JSONField(default=list, blank=True)
+    # Shown to others only inside a mentorship.
+    contact_links = models.JSONField(default=list, blank=True)
+
+    # Mentor side.
+    mentoring_kinds = models.JSONField(default=list, blank=True)
+    mentor_industries = models.ManyToManyField(Industry, blank=True, related_name="mentors")
+    capacity = models.PositiveSmallIntegerField(default=2, help_text="Mentees at once (0–20).")
+    accepting_mentees = models.BooleanField(default=True)
+    paused_until = models.DateField(null=True, blank=True)
+    how_i_can_help = models.TextField(blank=True, max_length=2000)
+    session_minutes = models.PositiveSmallIntegerField(default=45)
+    session_frequency = models.CharField(
+        max_length=12, choices=Frequency.choices, default=Frequency.FORTNIGHTLY
+    )
+
+    onboarding_completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__lte=20), name="profile_capacity_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(years_experience__isnull=True)
+                | models.Q(years_experience__lte=70),
+                name="profile_years_experience_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class ProfileLanguage(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="languages")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    proficiency = models.PositiveSmallIntegerField(
+        choices=Proficiency.choices, default=Proficiency.FLUENT
+    )
+
+    class Meta:
+        ordering = ("-proficiency", "language__name")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "language"], name="profile_language_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} ({self.get_proficiency_display()})"
+
+
+class Expertise(models.Model):
+    """A skill a mentor can help with, at a level from 1 (some) to 5 (expert)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="expertise")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        ordering = ("-level", "skill__name")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "skill"], name="expertise_skill_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="expertise_level_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.level}/5)"
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly window in the person's own time zone: weekday, start and end minute.
+
+    Stored as local wall-clock time plus the profile's IANA zone, so "Mondays
+    18:00-20:00 in Los Angeles" stays true across daylight-saving changes;
+    `profiles.availability` turns windows into real UTC hours for a given week.
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
+    start_minute = models.PositiveSmallIntegerField(help_text="Minutes after local midnight")
+    end_minute = models.PositiveSmallIntegerField(help_text="Up to 1440 (midnight)")
+
+    class Meta:
+        ordering = ("weekday", "start_minute")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="window_weekday"),
+            models.CheckConstraint(
+                condition=models.Q(start_minute__lt=models.F("end_minute"), end_minute__lte=1440),
+                name="window_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday}: {self.start_minute}-{self.end_minute}"
+
+
+# --- Mentee side -----------------------------------------------------------------------
+
+
+class Goal(models.Model):
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        MEDIUM = 2, "Medium"
+        LOW = 3, "Low"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True, max_length=4000)
+    why_it_matters = models.TextField(blank=True, max_length=2000)
+    target_date = models.DateField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="+")
+    achieved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("status", "priority", "-created_at")
+        indexes = [models.Index(fields=["owner", "status"], name="goal_owner_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=160)
+    due_date = models.DateField(null=True, blank=True)
+    # When it was reached: the record the mentor sees later.
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("done_at", "due_date", "created_at")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Persona(models.Model):
+    """The mentor a mentee is looking for: must-haves, nice-to-haves, and why."""
+
+    owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="persona")
+    industries = models.ManyToManyField(Industry, blank=True, related_name="+")
+    languages = models.ManyToManyField(Language, blank=True, related_name="+")
+    min_years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    seniority = models.PositiveSmallIntegerField(choices=Seniority.choices, null=True, blank=True)
+    traits = models.JSONField(default=list, blank=True)
+    formats = models.JSONField(default=list, blank=True)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices, blank=True)
+    min_shared_hours = models.PositiveSmallIntegerField(
+        default=0, help_text="Hours a week both of you are available"
+    )
+    ideal_mentor = models.TextField(blank=True, max_length=3000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Mentor persona of {self.owner}"
+
+
+class PersonaSkill(models.Model):
+    class Importance(models.TextChoices):
+        MUST = "must", "Must have"
+        NICE = "nice", "Nice to have"
+
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    importance = models.CharField(max_length=4, choices=Importance.choices, default=Importance.NICE)
+
+    class Meta:
+        ordering = ("importance", "skill__name")
+        constraints = [
+            models.UniqueConstraint(fields=["persona", "skill"], name="persona_skill_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_importance_display()})"

@@ -1,0 +1,190 @@
+"""Weekly availability: local windows in, real shared hours out. Pure functions.
+
+The approach, so overlap is exact across daylight-saving changes:
+
+- A window is stored as the person means it: a weekday and a start and end
+  minute of *local wall-clock time*, plus the person's IANA zone ("Mondays
+  18:00-20:00 in America/Los_Angeles"). It is never stored in UTC, because
+  the UTC hours of "Monday 18:00 in Los Angeles" change twice a year.
+- To compare people we pick a concrete week (by default the current one,
+  Monday 00:00 UTC to the next Monday), place every window on the real dates
+  around it, and convert each end through `zoneinfo`. Elapsed time is then the
+  real time: a window across a spring-forward night is an hour shorter.
+- Windows start and end on 15-minute steps, and every UTC offset in the tz
+  database is a whole number of 15 minutes, so the week also maps exactly onto
+  672 fifteen-minute UTC slots. `utc_slot_mask` gives that vector; the
+  matching engine multiplies masks to get everyone's shared hours at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import numpy as np
+import numpy.typing as npt
+
+STEP_MINUTES = 15
+SLOTS_PER_WEEK = 7 * 24 * 60 // STEP_MINUTES  # 672
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    weekday: int  # 0 = Monday
+    start_minute: int
+    end_minute: int  # up to 1440 (midnight at the end of the day)
+
+    @property
+    def hours(self) -> float:
+        return (self.end_minute - self.start_minute) / 60
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_valid_time_zone(name: str) -> bool:
+    if name not in time_zone_names():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def window_problems(windows: Sequence[Window]) -> list[str]:
+    """What is wrong with a set of windows, in words a person understands."""
+    problems = []
+    for window in windows:
+        day = WEEKDAYS[window.weekday] if 0 <= window.weekday <= 6 else f"day {window.weekday}"
+        if not 0 <= window.weekday <= 6:
+            problems.append(f"{day} is not a day of the week.")
+        elif window.start_minute >= window.end_minute:
+            problems.append(
+                f"{day} {_clock(window.start_minute)}–{_clock(window.end_minute)} "
+                "ends before it starts."
+            )
+        elif not (0 <= window.start_minute and window.end_minute <= 1440):
+            problems.append(f"{day}: times must be within the day.")
+        elif window.start_minute % STEP_MINUTES or window.end_minute % STEP_MINUTES:
+            problems.append(f"{day}: use quarter hours (e.g. 18:00, 18:15, 18:30).")
+    ordered = sorted(w for w in windows if w.start_minute < w.end_minute)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.weekday == after.weekday and after.start_minute < before.end_minute:
+            problems.append(
+                f"{WEEKDAYS[before.weekday]} {_clock(before.start_minute)}–"
+                f"{_clock(before.end_minute)} overlaps {_clock(after.start_minute)}–"
+                f"{_clock(after.end_minute)}."
+            )
+    return problems
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def week_start_for(moment: datetime) -> date:
+    """The Monday (UTC) of the week that contains `moment`."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+def utc_intervals(windows: Iterable[Window], time_zone: str, week_start: date) -> list[Interval]:
+    """The windows as real UTC intervals inside the UTC week starting `week_start`."""
+    zone = ZoneInfo(time_zone)
+    week_begin = datetime.combine(week_start, time(0), tzinfo=UTC)
+    week_end = week_begin + timedelta(days=7)
+    windows = list(windows)
+    intervals = []
+    # Local dates from the day before to the day after: a zone far from UTC
+    # puts part of its week in the neighbouring UTC days.
+    for offset in range(-1, 8):
+        local_day = week_start + timedelta(days=offset)
+        for window in windows:
+            if window.weekday != local_day.weekday():
+                continue
+            start = _local_to_utc(local_day, window.start_minute, zone)
+            end = _local_to_utc(local_day, window.end_minute, zone)
+            start, end = max(start, week_begin), min(end, week_end)
+            if start < end:
+                intervals.append((start, end))
+    return _merge(intervals)
+
+
+def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    if minute == 1440:
+        day, minute = day + timedelta(days=1), 0
+    local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
+    return local.astimezone(UTC)
+
+
+def _merge(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    """The times in both lists (each sorted and non-overlapping)."""
+    shared, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            shared.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return shared
+
+
+def hours(intervals: Iterable[Interval]) -> float:
+    return sum((end - start).total_seconds() for start, end in intervals) / 3600
+
+
+def shared_hours(
+    a: Iterable[Window], a_zone: str, b: Iterable[Window], b_zone: str, week_start: date
+) -> float:
+    """Real hours in the given UTC week when both people are available."""
+    return hours(
+        intersect(utc_intervals(a, a_zone, week_start), utc_intervals(b, b_zone, week_start))
+    )
+
+
+def utc_slot_mask(
+    windows: Iterable[Window], time_zone: str, week_start: date
+) -> npt.NDArray[np.bool_]:
+    """672 fifteen-minute UTC slots of the week: True where the person is available.
+
+    `(mask_a & mask_b).sum() / 4` equals `shared_hours(...)` exactly.
+    """
+    mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+    week_begin = datetime.combine(week_start, time(0), tzinfo=UTC)
+    step = STEP_MINUTES * 60
+    for start, end in utc_intervals(windows, time_zone, week_start):
+        first = int((start - week_begin).total_seconds()) // step
+        last = int((end - week_begin).total_seconds()) // step
+        mask[first:last] = True
+    return mask
+
+
+def describe_shared(intervals: list[Interval], viewer_zone: str, limit: int = 3) -> list[str]:
+    """Plain words for shared times in the viewer's zone: "Tue 18:00–20:00"."""
+    zone = ZoneInfo(viewer_zone)
+    phrases = []
+    for start, end in intervals[:limit]:
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        phrases.append(f"{local_start:%a %H:%M}–{local_end:%H:%M}")
+    return phrases
