@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import numpy as np
@@ -72,12 +73,12 @@ def window_problems(windows: Sequence[Window]) -> list[str]:
                 f"{day} {_clock(window.start_minute)}–{_clock(window.end_minute)} "
                 "ends before it starts."
             )
-        elif not (0 <= window.start_minute and window.end_minute <= 1440):
+        elif window.start_minute < 0 or window.end_minute > 1440:
             problems.append(f"{day}: times must be within the day.")
         elif window.start_minute % STEP_MINUTES or window.end_minute % STEP_MINUTES:
             problems.append(f"{day}: use quarter hours (e.g. 18:00, 18:15, 18:30).")
     ordered = sorted(w for w in windows if w.start_minute < w.end_minute)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if before.weekday == after.weekday and after.start_minute < before.end_minute:
             problems.append(
                 f"{WEEKDAYS[before.weekday]} {_clock(before.start_minute)}–"
