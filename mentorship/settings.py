@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "profiles.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"

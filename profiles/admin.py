@@ -2,7 +2,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from profiles.models import User
+from profiles.models import (
+    AvailabilityWindow,
+    Expertise,
+    Goal,
+    Industry,
+    Language,
+    Milestone,
+    Persona,
+    PersonaSkill,
+    Profile,
+    ProfileLanguage,
+    Skill,
+    SkillCategory,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -38,3 +52,100 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin[Language]):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin[Industry]):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+@admin.register(SkillCategory)
+class SkillCategoryAdmin(admin.ModelAdmin[SkillCategory]):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin[Skill]):
+    list_display = ("name", "category")
+    list_filter = ("category",)
+    search_fields = ("name", "category__name")
+    list_select_related = ("category",)
+
+
+class ProfileLanguageInline(admin.TabularInline[ProfileLanguage, Profile]):
+    model = ProfileLanguage
+    extra = 0
+    autocomplete_fields = ("language",)
+
+
+class ExpertiseInline(admin.TabularInline[Expertise, Profile]):
+    model = Expertise
+    extra = 0
+    autocomplete_fields = ("skill",)
+
+
+class AvailabilityInline(admin.TabularInline[AvailabilityWindow, Profile]):
+    model = AvailabilityWindow
+    extra = 0
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin[Profile]):
+    list_display = (
+        "user",
+        "headline",
+        "is_mentee",
+        "is_mentor",
+        "capacity",
+        "accepting_mentees",
+        "time_zone",
+        "seniority",
+        "onboarding_completed_at",
+    )
+    list_filter = ("is_mentee", "is_mentor", "accepting_mentees", "seniority", "industry")
+    search_fields = ("user__email", "user__name", "headline", "organisation", "current_role")
+    list_select_related = ("user", "industry")
+    raw_id_fields = ("user",)
+    autocomplete_fields = ("industry", "mentor_industries")
+    inlines = (ProfileLanguageInline, ExpertiseInline, AvailabilityInline)
+
+
+class MilestoneInline(admin.TabularInline[Milestone, Goal]):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin[Goal]):
+    list_display = ("title", "owner", "status", "priority", "target_date", "created_at")
+    list_filter = ("status", "priority")
+    search_fields = ("title", "owner__email", "owner__name")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    autocomplete_fields = ("skills",)
+    inlines = (MilestoneInline,)
+
+
+class PersonaSkillInline(admin.TabularInline[PersonaSkill, Persona]):
+    model = PersonaSkill
+    extra = 0
+    autocomplete_fields = ("skill",)
+
+
+@admin.register(Persona)
+class PersonaAdmin(admin.ModelAdmin[Persona]):
+    list_display = ("owner", "seniority", "min_years_experience", "min_shared_hours", "frequency")
+    list_filter = ("seniority", "frequency")
+    search_fields = ("owner__email", "owner__name", "ideal_mentor")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    autocomplete_fields = ("industries", "languages")
+    inlines = (PersonaSkillInline,)

@@ -3,9 +3,18 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from profiles.validators import (
+    validate_contact_links,
+    validate_formats,
+    validate_mentoring_kinds,
+    validate_time_zone,
+    validate_traits,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -186,23 +195,29 @@ class Profile(models.Model):
     headline = models.CharField(max_length=140, blank=True)
     bio = models.TextField(blank=True, max_length=4000)
     country = models.CharField(max_length=60, blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     current_role = models.CharField(max_length=120, blank=True)
     organisation = models.CharField(max_length=120, blank=True)
     industry = models.ForeignKey(
         Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    years_experience = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(70)]
+    )
     seniority = models.PositiveSmallIntegerField(choices=Seniority.choices, null=True, blank=True)
-    traits = models.JSONField(default=list, blank=True)
-    formats = models.JSONField(default=list, blank=True)
+    traits = models.JSONField(default=list, blank=True, validators=[validate_traits])
+    formats = models.JSONField(default=list, blank=True, validators=[validate_formats])
     # Shown to others only inside a mentorship.
-    contact_links = models.JSONField(default=list, blank=True)
+    contact_links = models.JSONField(default=list, blank=True, validators=[validate_contact_links])
 
     # Mentor side.
-    mentoring_kinds = models.JSONField(default=list, blank=True)
+    mentoring_kinds = models.JSONField(
+        default=list, blank=True, validators=[validate_mentoring_kinds]
+    )
     mentor_industries = models.ManyToManyField(Industry, blank=True, related_name="mentors")
-    capacity = models.PositiveSmallIntegerField(default=2, help_text="Mentees at once (0–20).")
+    capacity = models.PositiveSmallIntegerField(
+        default=2, validators=[MaxValueValidator(20)], help_text="Mentees at once (0–20)."
+    )
     accepting_mentees = models.BooleanField(default=True)
     paused_until = models.DateField(null=True, blank=True)
     how_i_can_help = models.TextField(blank=True, max_length=2000)
@@ -252,7 +267,9 @@ class Expertise(models.Model):
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="expertise")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(default=3)
+    level = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
 
     class Meta:
         ordering = ("-level", "skill__name")
@@ -352,13 +369,17 @@ class Persona(models.Model):
     owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="persona")
     industries = models.ManyToManyField(Industry, blank=True, related_name="+")
     languages = models.ManyToManyField(Language, blank=True, related_name="+")
-    min_years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_years_experience = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(50)]
+    )
     seniority = models.PositiveSmallIntegerField(choices=Seniority.choices, null=True, blank=True)
-    traits = models.JSONField(default=list, blank=True)
-    formats = models.JSONField(default=list, blank=True)
+    traits = models.JSONField(default=list, blank=True, validators=[validate_traits])
+    formats = models.JSONField(default=list, blank=True, validators=[validate_formats])
     frequency = models.CharField(max_length=12, choices=Frequency.choices, blank=True)
     min_shared_hours = models.PositiveSmallIntegerField(
-        default=0, help_text="Hours a week both of you are available"
+        default=0,
+        validators=[MaxValueValidator(40)],
+        help_text="Hours a week both of you are available",
     )
     ideal_mentor = models.TextField(blank=True, max_length=3000)
     updated_at = models.DateTimeField(auto_now=True)

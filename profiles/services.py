@@ -1,15 +1,37 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from mentorship.exceptions import LimitReached, RuleViolation
 from mentorship.notifications.services import notify
-from profiles.models import User
+from profiles.availability import Window, window_problems
+from profiles.models import (
+    AvailabilityWindow,
+    Expertise,
+    Goal,
+    Industry,
+    Language,
+    Milestone,
+    Persona,
+    PersonaSkill,
+    Proficiency,
+    Profile,
+    ProfileLanguage,
+    Skill,
+    User,
+)
 
 
 def welcome_new_member(*, user: User) -> None:
@@ -54,3 +76,224 @@ def issue_api_token(*, request: HttpRequest, email: str, password: str) -> Token
         )
     token, _ = Token.objects.get_or_create(user=user)
     return token
+
+
+# --- Profile -------------------------------------------------------------------------
+
+
+def ensure_profile(*, user: User) -> Profile:
+    """The person's profile, created empty the first time it is needed."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+PROFILE_FIELDS = frozenset({
+    "is_mentee", "is_mentor", "headline", "bio", "country", "time_zone", "current_role",
+    "organisation", "industry", "years_experience", "seniority", "traits", "formats",
+    "contact_links", "mentoring_kinds", "capacity", "accepting_mentees", "paused_until",
+    "how_i_can_help", "session_minutes", "session_frequency",
+})  # fmt: skip
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    profile: Profile,
+    fields: dict[str, Any],
+    languages: list[tuple[Language, int]] | None = None,
+    mentor_industries: list[Industry] | None = None,
+) -> Profile:
+    """Change what a person says about themselves; only their own profile's own fields."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise RuleViolation(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    try:
+        profile.full_clean(exclude=["user"])
+    except ValidationError as error:
+        raise RuleViolation(_first_error(error), code="invalid_profile") from error
+    profile.save(update_fields=[*fields, "updated_at"] if fields else ["updated_at"])
+    if languages is not None:
+        replace_languages(profile=profile, languages=languages)
+    if mentor_industries is not None:
+        profile.mentor_industries.set(mentor_industries)
+    return profile
+
+
+def _first_error(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        field, messages = next(iter(error.message_dict.items()))
+        return f"{field}: {messages[0]}"
+    return str(error.messages[0])
+
+
+@transaction.atomic
+def replace_languages(*, profile: Profile, languages: list[tuple[Language, int]]) -> None:
+    seen = [language.pk for language, _ in languages]
+    if len(set(seen)) != len(seen):
+        raise RuleViolation("Each language only once.", code="duplicate_language")
+    if any(level not in Proficiency.values for _, level in languages):
+        raise RuleViolation("Unknown proficiency level.", code="invalid_proficiency")
+    ProfileLanguage.objects.filter(profile=profile).delete()
+    ProfileLanguage.objects.bulk_create(
+        ProfileLanguage(profile=profile, language=language, proficiency=level)
+        for language, level in languages
+    )
+
+
+@transaction.atomic
+def replace_expertise(*, profile: Profile, items: list[tuple[Skill, int]]) -> None:
+    """What a mentor can help with: each skill once, at a level from 1 to 5."""
+    skills = [skill.pk for skill, _ in items]
+    if len(set(skills)) != len(skills):
+        raise RuleViolation("Each skill only once.", code="duplicate_skill")
+    if any(not 1 <= level <= 5 for _, level in items):
+        raise RuleViolation(
+            "Levels go from 1 (some experience) to 5 (expert).", code="invalid_level"
+        )
+    Expertise.objects.filter(profile=profile).delete()
+    Expertise.objects.bulk_create(
+        Expertise(profile=profile, skill=skill, level=level) for skill, level in items
+    )
+
+
+@transaction.atomic
+def replace_availability(*, profile: Profile, windows: list[Window]) -> None:
+    """The person's weekly windows, in their own time zone, all at once."""
+    problems = window_problems(windows)
+    if problems:
+        raise RuleViolation(" ".join(problems), code="invalid_availability")
+    AvailabilityWindow.objects.filter(profile=profile).delete()
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            profile=profile, weekday=w.weekday, start_minute=w.start_minute, end_minute=w.end_minute
+        )
+        for w in windows
+    )
+
+
+def complete_onboarding(*, profile: Profile) -> None:
+    if profile.onboarding_completed_at is None:
+        profile.onboarding_completed_at = timezone.now()
+        profile.save(update_fields=["onboarding_completed_at", "updated_at"])
+
+
+# --- Goals and milestones --------------------------------------------------------------
+
+GOAL_FIELDS = frozenset({"title", "description", "why_it_matters", "target_date", "priority"})
+
+
+def _check_target_date(target_date: date | None) -> None:
+    if target_date is not None and target_date < timezone.localdate():
+        raise RuleViolation("The target date is in the past.", code="target_date_in_past")
+
+
+@transaction.atomic
+def create_goal(*, owner: User, fields: dict[str, Any], skills: list[Skill]) -> Goal:
+    unknown = set(fields) - GOAL_FIELDS
+    if unknown:
+        raise RuleViolation(f"These cannot be set: {', '.join(sorted(unknown))}.")
+    _check_target_date(fields.get("target_date"))
+    goal = Goal.objects.create(owner=owner, **fields)
+    goal.skills.set(skills)
+    return goal
+
+
+@transaction.atomic
+def update_goal(*, goal: Goal, fields: dict[str, Any], skills: list[Skill] | None = None) -> Goal:
+    unknown = set(fields) - GOAL_FIELDS - {"status"}
+    if unknown:
+        raise RuleViolation(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+    if "target_date" in fields and fields["target_date"] != goal.target_date:
+        _check_target_date(fields["target_date"])
+    status = fields.pop("status", None)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.save(update_fields=list(fields) or None)
+    if skills is not None:
+        goal.skills.set(skills)
+    if status is not None and status != goal.status:
+        set_goal_status(goal=goal, status=status)
+    return goal
+
+
+def set_goal_status(*, goal: Goal, status: str) -> bool:
+    """Mark a goal achieved, dropped or active again; True when it was just achieved."""
+    if status not in Goal.Status.values:
+        raise RuleViolation("Unknown goal status.", code="invalid_status")
+    just_achieved = status == Goal.Status.ACHIEVED and goal.status != Goal.Status.ACHIEVED
+    goal.status = status
+    goal.achieved_at = timezone.now() if status == Goal.Status.ACHIEVED else None
+    goal.save(update_fields=["status", "achieved_at"])
+    return just_achieved
+
+
+def delete_goal(*, goal: Goal) -> None:
+    goal.delete()
+
+
+def add_milestone(*, goal: Goal, title: str, due_date: date | None = None) -> Milestone:
+    if not title.strip():
+        raise RuleViolation("A milestone needs a title.", code="missing_title")
+    _check_target_date(due_date)
+    return Milestone.objects.create(goal=goal, title=title.strip(), due_date=due_date)
+
+
+def set_milestone_done(*, milestone: Milestone, done: bool) -> bool:
+    """Tick or untick a milestone; True when it was just reached (time to celebrate)."""
+    just_done = done and milestone.done_at is None
+    milestone.done_at = (milestone.done_at or timezone.now()) if done else None
+    milestone.save(update_fields=["done_at"])
+    return just_done
+
+
+def delete_milestone(*, milestone: Milestone) -> None:
+    milestone.delete()
+
+
+# --- The mentor persona ------------------------------------------------------------------
+
+PERSONA_FIELDS = frozenset({
+    "min_years_experience", "seniority", "traits", "formats", "frequency", "min_shared_hours",
+    "ideal_mentor",
+})  # fmt: skip
+
+
+@transaction.atomic
+def save_persona(
+    *,
+    owner: User,
+    fields: dict[str, Any],
+    skills: list[tuple[Skill, str]] | None = None,
+    industries: list[Industry] | None = None,
+    languages: list[Language] | None = None,
+) -> Persona:
+    """The mentor a mentee is looking for: must-haves, nice-to-haves and why."""
+    unknown = set(fields) - PERSONA_FIELDS
+    if unknown:
+        raise RuleViolation(f"These cannot be set: {', '.join(sorted(unknown))}.")
+    persona, _ = Persona.objects.get_or_create(owner=owner)
+    for name, value in fields.items():
+        setattr(persona, name, value)
+    try:
+        persona.full_clean(exclude=["owner"])
+    except ValidationError as error:
+        raise RuleViolation(_first_error(error), code="invalid_persona") from error
+    persona.save()
+    if skills is not None:
+        ids = [skill.pk for skill, _ in skills]
+        if len(set(ids)) != len(ids):
+            raise RuleViolation("Each skill only once.", code="duplicate_skill")
+        if any(importance not in PersonaSkill.Importance.values for _, importance in skills):
+            raise RuleViolation("Importance is must or nice.", code="invalid_importance")
+        PersonaSkill.objects.filter(persona=persona).delete()
+        PersonaSkill.objects.bulk_create(
+            PersonaSkill(persona=persona, skill=skill, importance=importance)
+            for skill, importance in skills
+        )
+    if industries is not None:
+        persona.industries.set(industries)
+    if languages is not None:
+        persona.languages.set(languages)
+    return persona
