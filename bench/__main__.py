@@ -7,6 +7,7 @@ Quote ratios and medians: this machine varies by about 30% between runs.
 
 from __future__ import annotations
 
+import io
 import os
 import statistics
 import time
@@ -91,6 +92,27 @@ def outbox_benchmarks() -> list[tuple[str, float, str]]:
     ]
 
 
+def seed_benchmarks() -> list[tuple[str, float, str]]:
+    from django.core.management import call_command
+
+    from profiles.models import Profile
+
+    # Once, not a median: 10k mentors with their languages, expertise and
+    # availability are ~150k rows, and a second run would find them all.
+    started = time.perf_counter()
+    call_command(
+        "seed_demo",
+        "--mentors=10000",
+        "--mentees=0",
+        "--seed=1",
+        "--allow-production",
+        stdout=io.StringIO(),
+    )
+    seconds = time.perf_counter() - started
+    assert Profile.objects.filter(is_mentor=True).count() >= 10000
+    return [("seed_10k_mentors_seconds", seconds, "s")]
+
+
 def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
@@ -98,6 +120,8 @@ def main() -> None:
         print(f"# database: {connection.vendor}; medians of {REPEATS} runs of {BATCH}")
         for name, value, unit in outbox_benchmarks():
             print(f"{name}: {value:.3f} {unit}")
+        for name, value, unit in seed_benchmarks():
+            print(f"{name}: {value:.2f} {unit}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

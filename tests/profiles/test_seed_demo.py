@@ -1,13 +1,35 @@
 from __future__ import annotations
 
+import hashlib
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from profiles.models import User
+from profiles.availability import (
+    Window,
+    is_valid_time_zone,
+    shared_hours,
+    week_start_for,
+    window_problems,
+)
+from profiles.models import (
+    AvailabilityWindow,
+    Expertise,
+    Goal,
+    Milestone,
+    Persona,
+    PersonaSkill,
+    Profile,
+    ProfileLanguage,
+    Skill,
+    User,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +112,164 @@ def test_seed_demo_refuses_production_unless_asked(db, settings):
 
     _seed("--allow-production", "--mentors", "0", "--mentees", "0")
     assert User.objects.count() == 3
+
+
+# --- Generated people -------------------------------------------------------------
+
+
+def _windows(profile: Profile) -> list[Window]:
+    return [Window(w.weekday, w.start_minute, w.end_minute) for w in profile.availability.all()]
+
+
+def test_the_named_mentee_and_mentor_are_a_good_match(db):
+    _seed("--mentors", "0", "--mentees", "0")
+    mentee = Profile.objects.get(user__email="mentee@example.com")
+    mentor = Profile.objects.get(user__email="mentor@example.com")
+    persona = Persona.objects.get(owner__email="mentee@example.com")
+
+    assert mentee.is_mentee
+    assert mentor.is_mentor
+    assert mentor.accepting_mentees
+    assert mentor.capacity >= 1
+    week = week_start_for(timezone.now())
+    shared = shared_hours(
+        _windows(mentee), mentee.time_zone, _windows(mentor), mentor.time_zone, week
+    )
+    assert shared >= 3
+    assert shared >= persona.min_shared_hours
+    mentee_languages = {pl.language.code for pl in mentee.languages.all()}
+    mentor_languages = {pl.language.code for pl in mentor.languages.all()}
+    assert mentee_languages & mentor_languages & {lang.code for lang in persona.languages.all()}
+    must = {ps.skill_id for ps in persona.skills.filter(importance=PersonaSkill.Importance.MUST)}
+    assert must
+    assert must <= {e.skill_id for e in mentor.expertise.all()}
+    assert mentee.industry_id == mentor.industry_id
+    assert mentor.industry in persona.industries.all()
+    assert persona.industries.filter(pk__in=mentor.mentor_industries.all()).exists()
+    assert mentor.years_experience >= persona.min_years_experience
+    assert mentor.seniority >= persona.seniority
+    assert Goal.objects.filter(owner=mentee.user, skills__in=must).exists()
+
+
+def test_generated_people_are_varied_and_valid(db):
+    _seed("--mentors", "40", "--mentees", "60", "--seed", "3")
+    profiles = list(Profile.objects.prefetch_related("availability", "languages"))
+    today = timezone.localdate()
+
+    assert len(profiles) == 103
+    assert len({p.time_zone for p in profiles}) >= 15
+    assert {"Asia/Kathmandu", "Asia/Kolkata"} & {p.time_zone for p in profiles}
+    used = set(ProfileLanguage.objects.values_list("language__code", flat=True))
+    assert len(used) >= 8
+    assert "en" in used
+    without_english = [
+        p for p in profiles if "en" not in {pl.language.code for pl in p.languages.all()}
+    ]
+    assert without_english  # common, not universal
+    for profile in profiles:
+        assert is_valid_time_zone(profile.time_zone)
+        assert 1 <= len(profile.languages.all()) <= 3
+        windows = _windows(profile)
+        if profile.user.email != "admin@example.com":
+            assert 2 <= len(windows) <= 6
+        assert window_problems(windows) == [], profile.user.email
+        if profile.is_mentor:
+            assert 1 <= profile.capacity <= 5
+            assert 3 <= profile.expertise.count() <= 8
+            assert profile.how_i_can_help
+        assert len(profile.headline) <= 140
+
+    mentors = [p for p in profiles if p.is_mentor]
+    assert any(p.is_mentee for p in mentors)  # some people are both
+    assert any(not p.accepting_mentees for p in mentors)  # a few are full or paused
+    assert all(p.paused_until is None or p.paused_until > today for p in mentors)
+    assert not Goal.objects.filter(target_date__lt=today).exists()
+    assert Milestone.objects.filter(done_at__isnull=False).exists()
+    assert Milestone.objects.filter(done_at__isnull=True).exists()
+    assert not Milestone.objects.filter(due_date__lt=today).exists()
+    for profile in profiles:
+        if not profile.is_mentee:
+            continue
+        goals = Goal.objects.filter(owner_id=profile.user_id)
+        assert 1 <= goals.count() <= 3
+        persona = Persona.objects.get(owner_id=profile.user_id)
+        must = set(persona.skills.filter(importance="must").values_list("skill_id", flat=True))
+        assert must
+        assert must <= set(goals.values_list("skills", flat=True))
+        assert persona.languages.exists()
+        assert persona.ideal_mentor
+    assert Skill.objects.count() >= 60
+    assert Profile.objects.filter(is_mentor=True).values("industry").distinct().count() >= 5
+
+
+def _digest() -> str:
+    rows = [
+        *Profile.objects.order_by("user__email").values_list(
+            "user__email", "user__name", "headline", "bio", "time_zone", "current_role",
+            "organisation", "industry__name", "years_experience", "seniority", "traits",
+            "formats", "capacity", "accepting_mentees", "how_i_can_help",
+        ),
+        *ProfileLanguage.objects.order_by("profile__user__email", "language__code").values_list(
+            "profile__user__email", "language__code", "proficiency"
+        ),
+        *Expertise.objects.order_by("profile__user__email", "skill__name").values_list(
+            "profile__user__email", "skill__name", "level"
+        ),
+        *AvailabilityWindow.objects.order_by(
+            "profile__user__email", "weekday", "start_minute"
+        ).values_list("profile__user__email", "weekday", "start_minute", "end_minute"),
+        *Goal.objects.order_by("owner__email", "title").values_list(
+            "owner__email", "title", "target_date", "priority", "status"
+        ),
+        *(
+            (email, title, due, done_at is None)
+            for email, title, due, done_at in Milestone.objects.order_by(
+                "goal__owner__email", "goal__title", "title"
+            ).values_list("goal__owner__email", "title", "due_date", "done_at")
+        ),
+        *PersonaSkill.objects.order_by("persona__owner__email", "skill__name").values_list(
+            "persona__owner__email", "skill__name", "importance"
+        ),
+    ]  # fmt: skip
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_the_same_seed_gives_identical_data_and_another_seed_does_not(db):
+    _seed("--mentors", "15", "--mentees", "15", "--seed", "42")
+    first = _digest()
+    User.objects.all().delete()
+
+    _seed("--mentors", "15", "--mentees", "15", "--seed", "42")
+    assert _digest() == first
+
+    User.objects.all().delete()
+    _seed("--mentors", "15", "--mentees", "15", "--seed", "43")
+    assert _digest() != first
+
+
+def test_a_second_run_adds_nothing(db):
+    _seed("--mentors", "5", "--mentees", "5")
+    counts = (Profile.objects.count(), Goal.objects.count(), AvailabilityWindow.objects.count())
+
+    assert "Created 0 demo accounts" in _seed("--mentors", "5", "--mentees", "5")
+    assert (
+        Profile.objects.count(),
+        Goal.objects.count(),
+        AvailabilityWindow.objects.count(),
+    ) == counts
+
+
+def test_more_people_add_no_query_per_person(db):
+    def queries_for(mentors: int, mentees: int) -> int:
+        User.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            _seed("--mentors", str(mentors), "--mentees", str(mentees))
+        return len(captured)
+
+    few = queries_for(20, 20)
+    many = queries_for(60, 60)
+
+    # About 30 statements either way; SQLite splits a bulk insert at 999
+    # parameters (about 40 profiles), which adds a handful for the bigger run.
+    assert many <= few + 8, (few, many)
+    assert many < 60
