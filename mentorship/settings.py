@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {"FrequencyEnum": "profiles.models.Frequency"},
 }
 
 # --- Internationalisation -------------------------------------------------------

@@ -7,7 +7,17 @@ from rest_framework.routers import DefaultRouter
 from mentorship import views
 from mentorship.api import ObtainTokenView
 from mentorship.notifications.api import NotificationViewSet
-from profiles.api import MeView
+from profiles.api import (
+    AvailabilityView,
+    GoalMilestonesView,
+    GoalViewSet,
+    IndustryViewSet,
+    LanguageViewSet,
+    MeView,
+    MilestoneViewSet,
+    PersonaView,
+    SkillViewSet,
+)
 
 # Admin log-in goes through allauth (its rate limits, its log-in page).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -16,10 +26,18 @@ admin.site.site_title = "Mentorship admin"
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("skills", SkillViewSet, basename="skill")
+router.register("languages", LanguageViewSet, basename="language")
+router.register("industries", IndustryViewSet, basename="industry")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("goals/<int:goal_id>/milestones/", GoalMilestonesView.as_view(), name="goal-milestones"),
+    path("persona/", PersonaView.as_view(), name="persona"),
+    path("availability/", AvailabilityView.as_view(), name="availability"),
     *router.urls,
 ]
 
@@ -27,6 +45,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", include("mentorship.notifications.urls")),
+    path("profile/", include("profiles.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

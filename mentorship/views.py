@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
 from mentorship.types import AuthenticatedHttpRequest
+from profiles import selectors as profile_selectors
 
 
 @require_safe
@@ -19,7 +20,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     recent = list_notifications_for_recipient(user=request.user)[:5]
-    return render(request, "pages/dashboard.html", {"recent_notifications": recent})
+    profile = profile_selectors.get_own_profile(user=request.user)
+    has_goals, has_persona = profile_selectors.has_goals_and_persona(user=request.user)
+    steps = profile_selectors.completeness(
+        profile=profile, has_goals=has_goals, has_persona=has_persona
+    )
+    done = sum(step.done for step in steps)
+    return render(
+        request,
+        "pages/dashboard.html",
+        {
+            "recent_notifications": recent,
+            "profile": profile,
+            "steps": steps,
+            "missing_steps": [step for step in steps if not step.done],
+            "percent_complete": round(100 * done / len(steps)),
+            "next_step": next((step for step in steps if not step.done), None),
+        },
+    )
 
 
 @never_cache

@@ -5,6 +5,7 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
+from django.urls import reverse
 
 from mentorship.notifications.services import send_account_email
 from profiles.models import User
@@ -17,6 +18,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """A new person goes straight into the onboarding wizard."""
+        return reverse("profiles:onboarding_roles")
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's email as allauth does, then send it through the outbox.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from profiles.models import (
@@ -141,3 +141,54 @@ def completeness(*, profile: Profile, has_goals: bool, has_persona: bool) -> lis
             ),
         ]
     return steps
+
+
+def get_skills_by_names(*, names: list[str]) -> dict[str, Skill]:
+    """Skills with these names (any case), keyed by lower-case name; unknown ones are absent."""
+    wanted = {name.strip().lower() for name in names if name.strip()}
+    if not wanted:
+        return {}
+    match = Q()
+    for name in wanted:
+        match |= Q(name__iexact=name)
+    skills = Skill.objects.filter(match)
+    return {skill.name.lower(): skill for skill in skills}
+
+
+def list_milestones_for_owner(*, user: User, goal_id: int) -> QuerySet[Milestone]:
+    """The milestones of one of the person's own goals; 404 when the goal is not theirs."""
+    goal = get_object_or_404(Goal.objects.only("pk"), pk=goal_id, owner=user)
+    return Milestone.objects.filter(goal=goal).order_by("done_at", "due_date", "id")
+
+
+def get_own_availability(*, user: User) -> Profile:
+    """The person's profile with its availability windows loaded (created if missing)."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    prefetch_related_objects([profile], "availability")
+    return profile
+
+
+def list_skills(*, query: str = "") -> QuerySet[Skill]:
+    """Every skill, or those whose name contains `query`, names starting with it first."""
+    skills = Skill.objects.select_related("category")
+    query = query.strip()
+    if not query:
+        return skills.order_by("name", "id")
+    starts_first = Case(When(name__istartswith=query, then=0), default=1)
+    return skills.filter(name__icontains=query).order_by(starts_first, "name", "id")
+
+
+def has_goals_and_persona(*, user: User) -> tuple[bool, bool]:
+    """Whether the person has written a goal and a mentor persona, in one query."""
+    from django.db.models import Exists, OuterRef
+
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_goals=Exists(Goal.objects.filter(owner=OuterRef("pk"))),
+            has_persona=Exists(Persona.objects.filter(owner=OuterRef("pk"))),
+        )
+        .values_list("has_goals", "has_persona")
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)

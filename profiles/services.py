@@ -297,3 +297,26 @@ def save_persona(
     if languages is not None:
         persona.languages.set(languages)
     return persona
+
+
+def rename_member(*, user: User, name: str) -> User:
+    """Change the full name a person is shown by."""
+    user.name = name.strip()
+    user.save(update_fields=["name"])
+    return user
+
+
+def update_milestone(*, milestone: Milestone, fields: dict[str, Any]) -> Milestone:
+    """Rename a milestone or move its due date."""
+    unknown = set(fields) - {"title", "due_date"}
+    if unknown:
+        raise RuleViolation(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+    if "title" in fields:
+        if not fields["title"].strip():
+            raise RuleViolation("A milestone needs a title.", code="missing_title")
+        milestone.title = fields["title"].strip()
+    if "due_date" in fields and fields["due_date"] != milestone.due_date:
+        _check_target_date(fields["due_date"])
+        milestone.due_date = fields["due_date"]
+    milestone.save(update_fields=["title", "due_date"])
+    return milestone

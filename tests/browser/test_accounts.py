@@ -33,7 +33,9 @@ def test_sign_up_log_out_log_in_and_read_the_welcome_notification(page: Page, li
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
 
-    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    # A new person starts onboarding; the dashboard is one click away.
+    expect(page).to_have_url(f"{live_server.url}/profile/welcome/roles/")
+    page.get_by_role("banner").get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {NAME}")
 
     page.get_by_role("button", name="Log out").click()

@@ -57,7 +57,7 @@ def test_signup_succeeds_with_the_broker_down_and_the_next_sweep_delivers_once(
 
         # The person is signed up; the failed publish neither broke nor stalled the request.
         assert response.status_code == 302
-        assert response["Location"] == "/dashboard/"
+        assert response["Location"] == "/profile/welcome/roles/"  # onboarding first
         assert elapsed < 10
         # Two messages wait: the welcome and the address confirmation.
         pending = Notification.objects.filter(recipient__email="ana@example.org")

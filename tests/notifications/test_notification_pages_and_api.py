@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from mentorship.notifications import services
 from mentorship.notifications.models import Notification
+from profiles.services import ensure_profile
 from tests.conftest import PASSWORD
 
 
@@ -193,9 +194,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 ):
     for n in range(8):
         _notify(mentee_ana, n)
+    ensure_profile(user=mentee_ana)  # made at sign-up
     client.force_login(mentee_ana)
 
-    # session, user, recent notifications, unread badge count
-    with django_assert_num_queries(4):
+    # session, user, recent notifications, own profile (get_or_create's lookup, then the
+    # profile with user and industry), its languages, expertise, mentor industries and
+    # availability, has-goals-and-persona flags, unread badge count
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard"))
     assert len(response.context["recent_notifications"]) == 5

@@ -33,7 +33,7 @@ def test_signup_creates_the_person_signs_them_in_and_welcomes_them_once(
         response = client.post(reverse("account_signup"), SIGNUP)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("profiles:onboarding_roles")  # onboarding first
     user = User.objects.get()
     assert (user.email, user.name) == ("ana@example.org", "Ana Silva")
     kinds = sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
