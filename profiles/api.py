@@ -86,7 +86,10 @@ class MeView(APIView):
             if "name" in data:
                 services.rename_member(user=user, name=data["name"])
             if "profile" in data:
-                _update_profile(user, dict(data["profile"]))
+                with errors_on_fields(
+                    {"duplicate_skill": "profile", "duplicate_language": "profile"}
+                ):
+                    _update_profile(user, dict(data["profile"]))
         zone = data.get("profile", {}).get("time_zone")
         if zone and isinstance(request.successful_authenticator, SessionAuthentication):
             # Pages read the zone from the session; keep the browser's copy current.
@@ -258,9 +261,14 @@ class PersonaView(APIView):
         skills = [(item["skill"], item["importance"]) for item in fields.pop("skills")]
         industries = fields.pop("industries")
         languages = fields.pop("languages")
-        services.save_persona(
-            owner=user, fields=fields, skills=skills, industries=industries, languages=languages
-        )
+        with errors_on_fields({"duplicate_skill": "skills", "invalid_importance": "skills"}):
+            services.save_persona(
+                owner=user,
+                fields=fields,
+                skills=skills,
+                industries=industries,
+                languages=languages,
+            )
         return Response(PersonaSerializer(selectors.get_persona_for_owner(user=user)).data)
 
 

@@ -64,9 +64,21 @@ class SkillsField(forms.Field):
     def prepare_value(self, value: Any) -> list[str]:
         return [getattr(item, "name", item) for item in value or []]
 
+    MAX_SKILLS = 30
+    MAX_NAME_LENGTH = 80
+
     def clean(self, value: Any) -> list[Skill]:
         names: list[str] = []
-        for name in value or []:
+        value = value or []
+        if len(value) > self.MAX_SKILLS:
+            raise ValidationError(
+                "Up to %(max)s skills here.",
+                params={"max": self.MAX_SKILLS},
+                code="too_many_skills",
+            )
+        for name in value:
+            if "\x00" in name or len(name) > self.MAX_NAME_LENGTH:
+                raise ValidationError("That is not a skill name.", code="invalid_skill_name")
             if name.lower() not in {known.lower() for known in names}:
                 names.append(name)
         if self.required and not names:

@@ -76,9 +76,14 @@ def get_persona_for_owner(*, user: User) -> Persona | None:
     )
 
 
+def _search_text(query: str) -> str:
+    # Databases refuse NUL in text; nobody's skill is longer than 80 characters.
+    return query.replace("\x00", "").strip()[:80]
+
+
 def search_skills(*, query: str, limit: int = 20) -> QuerySet[Skill]:
     """Skills whose name contains the query, names starting with it first."""
-    query = query.strip()
+    query = _search_text(query)
     skills = Skill.objects.select_related("category")
     if not query:
         return skills.order_by("name")[:limit]
@@ -171,7 +176,7 @@ def get_own_availability(*, user: User) -> Profile:
 def list_skills(*, query: str = "") -> QuerySet[Skill]:
     """Every skill, or those whose name contains `query`, names starting with it first."""
     skills = Skill.objects.select_related("category")
-    query = query.strip()
+    query = _search_text(query)
     if not query:
         return skills.order_by("name", "id")
     starts_first = Case(When(name__istartswith=query, then=0), default=1)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
@@ -130,6 +131,7 @@ def _first_error(error: ValidationError) -> str:
 
 @transaction.atomic
 def replace_languages(*, profile: Profile, languages: list[tuple[Language, int]]) -> None:
+    _lock(profile)
     seen = [language.pk for language, _ in languages]
     if len(set(seen)) != len(seen):
         raise RuleViolation("Each language only once.", code="duplicate_language")
@@ -145,6 +147,7 @@ def replace_languages(*, profile: Profile, languages: list[tuple[Language, int]]
 @transaction.atomic
 def replace_expertise(*, profile: Profile, items: list[tuple[Skill, int]]) -> None:
     """What a mentor can help with: each skill once, at a level from 1 to 5."""
+    _lock(profile)
     skills = [skill.pk for skill, _ in items]
     if len(set(skills)) != len(skills):
         raise RuleViolation("Each skill only once.", code="duplicate_skill")
@@ -161,6 +164,7 @@ def replace_expertise(*, profile: Profile, items: list[tuple[Skill, int]]) -> No
 @transaction.atomic
 def replace_availability(*, profile: Profile, windows: list[Window]) -> None:
     """The person's weekly windows, in their own time zone, all at once."""
+    _lock(profile)
     problems = window_problems(windows)
     if problems:
         raise RuleViolation(" ".join(problems), code="invalid_availability")
@@ -171,6 +175,12 @@ def replace_availability(*, profile: Profile, windows: list[Window]) -> None:
         )
         for w in windows
     )
+
+
+def _lock(profile: Profile) -> None:
+    # Two saves at once (a double submit, two tabs) must not interleave their
+    # delete-then-insert and leave both sets of rows.
+    Profile.objects.select_for_update().filter(pk=profile.pk).first()
 
 
 def complete_onboarding(*, profile: Profile) -> None:
@@ -184,8 +194,13 @@ def complete_onboarding(*, profile: Profile) -> None:
 GOAL_FIELDS = frozenset({"title", "description", "why_it_matters", "target_date", "priority"})
 
 
-def _check_target_date(target_date: date | None) -> None:
-    if target_date is not None and target_date < timezone.localdate():
+def _check_target_date(target_date: date | None, *, owner: User) -> None:
+    if target_date is None:
+        return
+    # "Today" is the owner's today, whatever zone the request came in with.
+    zone = Profile.objects.filter(user=owner).values_list("time_zone", flat=True).first()
+    today = timezone.localdate(timezone=ZoneInfo(zone or "UTC"))
+    if target_date < today:
         raise RuleViolation("The target date is in the past.", code="target_date_in_past")
 
 
@@ -194,7 +209,7 @@ def create_goal(*, owner: User, fields: dict[str, Any], skills: list[Skill]) -> 
     unknown = set(fields) - GOAL_FIELDS
     if unknown:
         raise RuleViolation(f"These cannot be set: {', '.join(sorted(unknown))}.")
-    _check_target_date(fields.get("target_date"))
+    _check_target_date(fields.get("target_date"), owner=owner)
     goal = Goal.objects.create(owner=owner, **fields)
     goal.skills.set(skills)
     return goal
@@ -206,7 +221,7 @@ def update_goal(*, goal: Goal, fields: dict[str, Any], skills: list[Skill] | Non
     if unknown:
         raise RuleViolation(f"These cannot be changed: {', '.join(sorted(unknown))}.")
     if "target_date" in fields and fields["target_date"] != goal.target_date:
-        _check_target_date(fields["target_date"])
+        _check_target_date(fields["target_date"], owner=goal.owner)
     status = fields.pop("status", None)
     for name, value in fields.items():
         setattr(goal, name, value)
@@ -236,7 +251,7 @@ def delete_goal(*, goal: Goal) -> None:
 def add_milestone(*, goal: Goal, title: str, due_date: date | None = None) -> Milestone:
     if not title.strip():
         raise RuleViolation("A milestone needs a title.", code="missing_title")
-    _check_target_date(due_date)
+    _check_target_date(due_date, owner=goal.owner)
     return Milestone.objects.create(goal=goal, title=title.strip(), due_date=due_date)
 
 
@@ -316,7 +331,7 @@ def update_milestone(*, milestone: Milestone, fields: dict[str, Any]) -> Milesto
             raise RuleViolation("A milestone needs a title.", code="missing_title")
         milestone.title = fields["title"].strip()
     if "due_date" in fields and fields["due_date"] != milestone.due_date:
-        _check_target_date(fields["due_date"])
+        _check_target_date(fields["due_date"], owner=milestone.goal.owner)
         milestone.due_date = fields["due_date"]
     milestone.save(update_fields=["title", "due_date"])
     return milestone
