@@ -147,7 +147,7 @@ def test_put_persona_refuses_a_skill_twice(ana_api):
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "duplicate_skill"
+    assert response.json() == {"skills": ["Each skill only once."]}
 
 
 def test_get_persona_runs_a_fixed_number_of_queries(ana_api, mentee_ana, django_assert_num_queries):

@@ -193,7 +193,7 @@ def test_me_patch_a_skill_twice_is_a_rule_break_and_changes_nothing(ana_api, men
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "duplicate_skill"
+    assert response.json() == {"profile": ["Each skill only once."]}
     assert not Profile.objects.filter(user=mentee_ana, headline="Changed").exists()
 
 
