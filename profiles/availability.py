@@ -181,11 +181,22 @@ def utc_slot_mask(
     return mask
 
 
-def describe_shared(intervals: list[Interval], viewer_zone: str, limit: int = 3) -> list[str]:
-    """Plain words for shared times in the viewer's zone: "Tue 18:00–20:00"."""
-    zone = ZoneInfo(viewer_zone)
+def windows_in_viewer_zone(
+    windows: Iterable[Window], time_zone: str, viewer_zone: str, week_start: date
+) -> list[str]:
+    """Each window, whole, as the viewer reads it: "Sun 23:00–Mon 01:00", in weekday order."""
+    owner, viewer = ZoneInfo(time_zone), ZoneInfo(viewer_zone)
+    placed = []
+    for window in windows:
+        day = week_start + timedelta(days=window.weekday)
+        start = _local_to_utc(day, window.start_minute, owner).astimezone(viewer)
+        end = _local_to_utc(day, window.end_minute, owner).astimezone(viewer)
+        placed.append((start.weekday(), start.time(), start, end))
+    placed.sort(key=lambda item: (item[0], item[1]))
     phrases = []
-    for start, end in intervals[:limit]:
-        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-        phrases.append(f"{local_start:%a %H:%M}–{local_end:%H:%M}")
+    for _, _, start, end in placed:
+        # Ending at midnight still reads as the same evening: "Sun 22:00–00:00".
+        same_day = end.date() == start.date() or end.time() == time(0)
+        end_text = f"{end:%H:%M}" if same_day else f"{end:%a %H:%M}"
+        phrases.append(f"{start:%a %H:%M}–{end_text}")
     return phrases

@@ -21,10 +21,9 @@ from profiles import forms, selectors, services
 from profiles.availability import (
     WEEKDAYS,
     Window,
-    describe_shared,
     time_zone_names,
-    utc_intervals,
     week_start_for,
+    windows_in_viewer_zone,
 )
 from profiles.middleware import remember_time_zone
 from profiles.models import (
@@ -361,7 +360,6 @@ def public_profile(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespo
     profile = selectors.get_public_profile(viewer=request.user, user_id=user_id)
     viewer_zone = timezone.get_current_timezone_name()
     windows = [Window(w.weekday, w.start_minute, w.end_minute) for w in profile.availability.all()]
-    intervals = utc_intervals(windows, profile.time_zone, week_start_for(timezone.now()))
     return render(
         request,
         "profiles/public.html",
@@ -369,7 +367,9 @@ def public_profile(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespo
             "profile": profile,
             "person": profile.user,
             "is_self": profile.user_id == request.user.pk,
-            "availability": describe_shared(intervals, viewer_zone, limit=len(intervals)),
+            "availability": windows_in_viewer_zone(
+                windows, profile.time_zone, viewer_zone, week_start_for(timezone.now())
+            ),
             "traits": [Trait(value).label for value in profile.traits],
             "formats": [Format(value).label for value in profile.formats],
             "mentoring_kinds": [MentoringKind(value).label for value in profile.mentoring_kinds],

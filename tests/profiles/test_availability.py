@@ -16,6 +16,7 @@ from profiles.availability import (
     utc_slot_mask,
     week_start_for,
     window_problems,
+    windows_in_viewer_zone,
 )
 
 H = 60
@@ -149,3 +150,25 @@ def test_time_zone_names_are_validated(name, valid):
 
 def test_week_start_is_the_utc_monday():
     assert week_start_for(datetime(2026, 11, 22, 23, tzinfo=UTC)) == date(2026, 11, 16)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        ("Asia/Tokyo", ["Mon 08:00–10:00"]),
+        ("UTC", ["Sun 23:00–Mon 01:00"]),
+        ("America/Los_Angeles", ["Sun 15:00–17:00"]),
+    ],
+)
+def test_a_window_is_shown_whole_in_the_viewers_zone(viewer, expected):
+    windows = [Window(0, 8 * H, 10 * H)]  # Monday 08:00-10:00 in Tokyo
+
+    assert windows_in_viewer_zone(windows, "Asia/Tokyo", viewer, AFTER_FALL_BACK) == expected
+
+
+def test_windows_are_listed_in_the_viewers_week_order():
+    windows = [Window(6, 22 * H, 23 * H), Window(0, 9 * H, 10 * H)]  # Tokyo Sun late, Mon
+
+    shown = windows_in_viewer_zone(windows, "Asia/Tokyo", "Europe/London", AFTER_FALL_BACK)
+
+    assert shown == ["Mon 00:00–01:00", "Sun 13:00–14:00"]
