@@ -124,7 +124,21 @@ def _local_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
     if minute == 1440:
         day, minute = day + timedelta(days=1), 0
     local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
-    return local.astimezone(UTC)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None):
+        return moment
+    # The clocks skip this wall time (spring forward, or a whole skipped day):
+    # a window starts or stops when they jump. Find that instant between the
+    # readings with the old and the new offset.
+    low, high = sorted((local.replace(fold=1).astimezone(UTC), moment))
+    offset_before = low.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == offset_before:
+            low = middle
+        else:
+            high = middle
+    return high.replace(microsecond=0)
 
 
 def _merge(intervals: list[Interval]) -> list[Interval]:

@@ -10,6 +10,7 @@ import pytest
 from profiles.availability import (
     SLOTS_PER_WEEK,
     Window,
+    hours,
     is_valid_time_zone,
     shared_hours,
     utc_intervals,
@@ -172,3 +173,30 @@ def test_windows_are_listed_in_the_viewers_week_order():
     shown = windows_in_viewer_zone(windows, "Asia/Tokyo", "Europe/London", AFTER_FALL_BACK)
 
     assert shown == ["Mon 00:00–01:00", "Sun 13:00–14:00"]
+
+
+def test_a_window_ending_in_the_skipped_spring_forward_hour_stops_when_the_clocks_jump():
+    # Los Angeles springs forward on 8 March 2026 at 02:00 (to 03:00): someone free
+    # from 01:00 "to 02:30" is free for one real hour, someone free 02:30-04:00 for one.
+    week = date(2026, 3, 2)
+    assert (
+        shared_hours(
+            [Window(6, 60, 150)], "America/Los_Angeles", [Window(6, 0, 24 * H)], "UTC", week
+        )
+        == 1.0
+    )
+    assert (
+        shared_hours(
+            [Window(6, 150, 4 * H)], "America/Los_Angeles", [Window(6, 0, 24 * H)], "UTC", week
+        )
+        == 1.0
+    )
+
+
+def test_a_skipped_day_has_no_hours():
+    # Samoa skipped Friday 30 December 2011 entirely: a Friday window that week is empty.
+    assert utc_intervals([Window(4, 10 * H, 12 * H)], "Pacific/Apia", date(2011, 12, 26)) == []
+    # The Friday before was an ordinary day there.
+    assert (
+        hours(utc_intervals([Window(4, 10 * H, 12 * H)], "Pacific/Apia", date(2011, 12, 19))) == 2
+    )
