@@ -82,12 +82,8 @@ def _search_text(query: str) -> str:
 
 
 def search_skills(*, query: str, limit: int = 20) -> QuerySet[Skill]:
-    """Skills whose name contains the query, names starting with it first."""
-    query = _search_text(query)
-    skills = Skill.objects.select_related("category")
-    if not query:
-        return skills.order_by("name")[:limit]
-    return skills.filter(name__icontains=query).order_by("name")[:limit]
+    """Skills whose name contains the query, names starting with it first (for suggestions)."""
+    return list_skills(query=query)[:limit]
 
 
 @dataclass(frozen=True)
