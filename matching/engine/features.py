@@ -1,0 +1,499 @@
+"""People as arrays: what the scorers read. Pure NumPy, no ORM, no clock.
+
+Two sides of a person are encoded separately:
+
+- `Offers`: people as candidate mentors (expertise, languages, industries,
+  style, experience, capacity, weekly availability as UTC slot intervals).
+  Multi-valued features are *inverted lists* by vocabulary column (for each
+  skill, the positions of the mentors who have it and their levels), so
+  scoring one mentee touches only the lists of the few things they want, and
+  100k mentors fit in a few megabytes of small integers.
+- `Seekers`: people as mentees (wanted skills with importance, the persona,
+  their own languages and seniority, availability as a 672-slot mask).
+  Lists are rows (CSR) by person.
+
+Vocabulary columns (skills, languages, industries) are positions the caller
+chooses; the engine never sees database ids except `ids`, which it uses only
+to exclude pairs and to break ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+
+SLOTS_PER_WEEK = 672  # 15-minute UTC slots from Monday 00:00
+
+IntArray = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+U8 = npt.NDArray[np.uint8]
+U16 = npt.NDArray[np.uint16]
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+# Fixed enumerations, in the order their bits and codes use.
+TRAITS = ("direct", "encouraging", "structured", "exploratory", "challenging", "reflective")
+FORMATS = ("video", "phone", "chat", "in_person")
+KINDS = ("career", "skills", "leadership", "entrepreneurship", "peer", "reverse")
+FREQUENCIES = ("weekly", "fortnightly", "monthly", "ad_hoc")
+MAX_SENIORITY = 6
+MAX_YEARS = 50  # years above this count as 50 (a persona asks for at most 50)
+MUST_WEIGHT = 2.0  # importance of a persona must-have (nice-to-have 1, goal skills 0.5-1.5)
+
+
+def bits(values: Sequence[str], names: Sequence[str]) -> int:
+    """A bitset of the named values (unknown names are ignored)."""
+    out = 0
+    for value in values:
+        if value in names:
+            out |= 1 << names.index(value)
+    return out
+
+
+def _ptr(groups: npt.NDArray[np.integer], size: int) -> I32:
+    """Row pointers for entries sorted by `groups` (values 0..size-1)."""
+    counts = np.bincount(groups, minlength=size) if len(groups) else np.zeros(size, np.int64)
+    ptr = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr
+
+
+@dataclass(frozen=True)
+class Inverted:
+    """For each vocabulary column, the positions holding it (sorted) and a small value."""
+
+    ptr: I32  # len columns + 1
+    pos: I32
+    value: U8
+
+    @classmethod
+    def build(
+        cls, pos: npt.ArrayLike, col: npt.ArrayLike, value: npt.ArrayLike, columns: int
+    ) -> Inverted:
+        pos = np.asarray(pos, dtype=np.int32)
+        col = np.asarray(col, dtype=np.int32)
+        value = np.asarray(value, dtype=np.uint8)
+        if len(col) and (col.min() < 0 or col.max() >= columns):
+            raise ValueError("column outside the vocabulary")
+        order = np.lexsort((pos, col))
+        return cls(_ptr(col[order], columns), pos[order], value[order])
+
+    @property
+    def columns(self) -> int:
+        return len(self.ptr) - 1
+
+    def coo(self) -> tuple[I32, I32, U8]:
+        cols = np.repeat(np.arange(self.columns, dtype=np.int32), np.diff(self.ptr))
+        return self.pos, cols, self.value
+
+    def lookup(self, col: int, positions: npt.ArrayLike) -> U8:
+        """The value at (col, position) for each position, 0 where absent."""
+        positions = np.asarray(positions, dtype=np.int32)
+        start, stop = self.ptr[col], self.ptr[col + 1]
+        holders = self.pos[start:stop]
+        found = np.searchsorted(holders, positions)
+        found = np.minimum(found, max(len(holders) - 1, 0))
+        out = np.zeros(len(positions), dtype=np.uint8)
+        if len(holders):
+            hit = holders[found] == positions
+            out[hit] = self.value[start:stop][found[hit]]
+        return out
+
+    def dense(
+        self, n: int, dtype: type = np.float32, table: npt.NDArray | None = None
+    ) -> npt.NDArray:
+        """A (columns x n) matrix of the values (mapped through `table` when given)."""
+        out: npt.NDArray = np.zeros((self.columns, n), dtype=dtype)
+        pos, cols, value = self.coo()
+        out[cols, pos] = value if table is None else table[value]
+        return out
+
+    def remap(self, keep: Bools, extra: Inverted | None, offset: int) -> Inverted:
+        """Drop positions not kept, renumber the rest, append `extra` at `offset` onwards."""
+        new_pos = np.cumsum(keep, dtype=np.int32) - 1
+        pos, cols, value = self.coo()
+        mask = keep[pos]
+        pos, cols, value = new_pos[pos[mask]], cols[mask], value[mask]
+        if extra is not None:
+            e_pos, e_cols, e_value = extra.coo()
+            pos = np.concatenate([pos, e_pos + offset])
+            cols = np.concatenate([cols, e_cols])
+            value = np.concatenate([value, e_value])
+        return Inverted.build(pos, cols, value, self.columns)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Per-person lists (CSR): person p owns entries ptr[p]:ptr[p+1]."""
+
+    ptr: I32
+    col: I32
+    value: F32
+
+    @classmethod
+    def build(cls, row: npt.ArrayLike, col: npt.ArrayLike, value: npt.ArrayLike, n: int) -> Rows:
+        row = np.asarray(row, dtype=np.int32)
+        order = np.lexsort((np.asarray(col), row))
+        return cls(
+            _ptr(row[order], n),
+            np.asarray(col, dtype=np.int32)[order],
+            np.asarray(value, dtype=np.float32)[order],
+        )
+
+    def row(self, p: int) -> tuple[I32, F32]:
+        return self.col[self.ptr[p] : self.ptr[p + 1]], self.value[self.ptr[p] : self.ptr[p + 1]]
+
+    @property
+    def owners(self) -> I32:
+        return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
+
+    def dense(self, columns: int) -> F32:
+        out = np.zeros((len(self.ptr) - 1, columns), dtype=np.float32)
+        out[self.owners, self.col] = self.value
+        return out
+
+
+@dataclass(frozen=True)
+class Offers:
+    """People as candidate mentors. Position i describes the person `ids[i]`."""
+
+    ids: IntArray
+    skills: Inverted  # level 1..5
+    languages: Inverted  # proficiency 1..4
+    industries: Inverted  # value 1
+    traits: U8  # bitset over TRAITS
+    formats: U8  # bitset over FORMATS
+    kinds: U8  # bitset over KINDS
+    frequency: npt.NDArray[np.int8]  # index into FREQUENCIES, -1 unknown
+    seniority: npt.NDArray[np.int8]  # 1..6, 0 unknown
+    years: npt.NDArray[np.int8]  # 0..50, -1 unknown
+    capacity: U8
+    taken: U8  # places already used by active mentorships
+    pending: U8  # open requests waiting for an answer (counted up to 255)
+    accepting: Bools
+    paused_until: npt.NDArray[np.int32]  # a day number (date.toordinal()), 0 = not paused
+    slot_ptr: I32  # availability: merged UTC slot intervals per person
+    slot_start: U16
+    slot_end: U16
+    # Derived once: who lists a language, and single codes for the table lookups.
+    has_languages: Bools = field(init=False)
+    experience_code: U16 = field(init=False)  # seniority * 52 + years + 1
+    format_code: U8 = field(init=False)  # formats * 5 + frequency + 1
+
+    def __post_init__(self) -> None:
+        speaks = np.zeros(len(self.ids), dtype=bool)
+        speaks[self.languages.pos] = True
+        object.__setattr__(self, "has_languages", speaks)
+        object.__setattr__(
+            self,
+            "experience_code",
+            (self.seniority.astype(np.uint16) * (MAX_YEARS + 2) + (self.years + 1)).astype(
+                np.uint16
+            ),
+        )
+        object.__setattr__(
+            self,
+            "format_code",
+            ((self.formats & 15).astype(np.uint8) * 5 + (self.frequency + 1)).astype(np.uint8),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def free_places(self) -> npt.NDArray[np.int16]:
+        return np.maximum(self.capacity.astype(np.int16) - self.taken, 0).astype(np.int16)
+
+    def open_to_requests(self, today: int) -> Bools:
+        """Accepting, not paused on day `today`, and with a free place."""
+        return self.accepting & (self.paused_until <= today) & (self.capacity > self.taken)
+
+    def slot_mask(self, i: int) -> Bools:
+        mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+        for start, end in zip(
+            self.slot_start[self.slot_ptr[i] : self.slot_ptr[i + 1]],
+            self.slot_end[self.slot_ptr[i] : self.slot_ptr[i + 1]],
+            strict=True,
+        ):
+            mask[start:end] = True
+        return mask
+
+    def slot_masks(self) -> Bools:
+        """All people's availability as an (n x 672) mask."""
+        masks = np.zeros((len(self), SLOTS_PER_WEEK + 1), dtype=np.int8)
+        owners = np.repeat(np.arange(len(self)), np.diff(self.slot_ptr))
+        np.add.at(masks, (owners, self.slot_start.astype(np.int64)), 1)
+        np.add.at(masks, (owners, self.slot_end.astype(np.int64)), -1)
+        return np.cumsum(masks, axis=1)[:, :SLOTS_PER_WEEK] > 0
+
+    def replace_people(self, drop_ids: npt.ArrayLike, new: Offers | None) -> Offers:
+        """These people removed (when present), `new` appended: an incremental rebuild."""
+        keep = ~np.isin(self.ids, np.asarray(drop_ids, dtype=np.int64))
+        offset = int(keep.sum())
+        slot_keep = np.repeat(keep, np.diff(self.slot_ptr))
+        lengths = np.diff(self.slot_ptr)[keep]
+        starts, ends = self.slot_start[slot_keep], self.slot_end[slot_keep]
+        scalars = {}
+        for name in _OFFER_SCALARS:
+            old = getattr(self, name)[keep]
+            scalars[name] = old if new is None else np.concatenate([old, getattr(new, name)])
+        if new is not None:
+            lengths = np.concatenate([lengths, np.diff(new.slot_ptr)])
+            starts = np.concatenate([starts, new.slot_start])
+            ends = np.concatenate([ends, new.slot_end])
+        ptr = np.zeros(len(lengths) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=ptr[1:])
+        return Offers(
+            skills=self.skills.remap(keep, new.skills if new else None, offset),
+            languages=self.languages.remap(keep, new.languages if new else None, offset),
+            industries=self.industries.remap(keep, new.industries if new else None, offset),
+            slot_ptr=ptr,
+            slot_start=starts,
+            slot_end=ends,
+            **scalars,
+        )
+
+    def with_load(self, taken: npt.ArrayLike, pending: npt.ArrayLike) -> Offers:
+        return replace(
+            self,
+            taken=np.clip(np.asarray(taken), 0, 255).astype(np.uint8),
+            pending=np.clip(np.asarray(pending), 0, 255).astype(np.uint8),
+        )
+
+    def nbytes(self) -> int:
+        total = 0
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                total += value.nbytes
+            elif isinstance(value, Inverted):
+                total += value.ptr.nbytes + value.pos.nbytes + value.value.nbytes
+        return total
+
+
+_OFFER_SCALARS = (
+    "ids", "traits", "formats", "kinds", "frequency", "seniority", "years", "capacity",
+    "taken", "pending", "accepting", "paused_until",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Seekers:
+    """People as mentees. Row p describes the person `ids[p]`."""
+
+    ids: IntArray
+    wanted: Rows  # skill column -> importance weight
+    must: Rows  # skill column -> 1 for each persona must-have
+    languages: Rows  # language column -> weight q (proficiency, halved when not preferred)
+    industries: Rows  # wanted industry column -> 1
+    traits: U8  # wanted traits bitset
+    formats: U8  # wanted formats bitset
+    frequency: npt.NDArray[np.int8]  # wanted rhythm, -1 none
+    seniority: npt.NDArray[np.int8]  # the person's own level, 0 unknown
+    wanted_seniority: npt.NDArray[np.int8]  # 0 = no preference
+    min_years: npt.NDArray[np.int8]  # 0 = no preference
+    target_hours: F32  # shared hours a week that count as a full fit
+    slots: Bools | None  # (n x 672) availability, or None when not needed
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def take(self, p: int) -> Seekers:
+        """One person's row as a Seekers of length 1."""
+
+        def one(rows: Rows) -> Rows:
+            col, value = rows.row(p)
+            return Rows(np.array([0, len(col)], dtype=np.int32), col, value)
+
+        return Seekers(
+            ids=self.ids[p : p + 1],
+            wanted=one(self.wanted),
+            must=one(self.must),
+            languages=one(self.languages),
+            industries=one(self.industries),
+            traits=self.traits[p : p + 1],
+            formats=self.formats[p : p + 1],
+            frequency=self.frequency[p : p + 1],
+            seniority=self.seniority[p : p + 1],
+            wanted_seniority=self.wanted_seniority[p : p + 1],
+            min_years=self.min_years[p : p + 1],
+            target_hours=self.target_hours[p : p + 1],
+            slots=None if self.slots is None else self.slots[p : p + 1],
+        )
+
+
+# --- Building from plain records (tests, the benchmark, small cohorts) -------------
+
+
+@dataclass
+class Person:
+    """One person's features with vocabulary columns, both sides (for tests and tools)."""
+
+    id: int
+    # offer side
+    expertise: dict[int, int] = field(default_factory=dict)  # skill col -> level 1..5
+    languages: dict[int, int] = field(default_factory=dict)  # language col -> proficiency 1..4
+    industries: set[int] = field(default_factory=set)
+    traits: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    frequency: str | None = "fortnightly"
+    seniority: int = 0
+    years: int | None = None
+    capacity: int = 2
+    taken: int = 0
+    pending: int = 0
+    accepting: bool = True
+    paused_until: int = 0
+    slots: tuple[tuple[int, int], ...] = ()  # UTC slot intervals [start, end)
+    # seeker side
+    wanted: dict[int, float] = field(default_factory=dict)  # skill col -> weight
+    must: set[int] = field(default_factory=set)
+    preferred_languages: set[int] = field(default_factory=set)
+    wanted_industries: set[int] = field(default_factory=set)
+    wanted_traits: tuple[str, ...] = ()
+    wanted_formats: tuple[str, ...] = ()
+    wanted_frequency: str | None = None
+    wanted_seniority: int = 0
+    min_years: int = 0
+    target_hours: float = 2.0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    skills: int
+    languages: int
+    industries: int
+
+
+def language_weight(proficiency: int, *, preferred: bool, any_preferred: bool) -> float:
+    """A mentee's weight for one of their languages (see `scoring.PROFICIENCY_FIT`)."""
+    from matching.engine.scoring import PROFICIENCY_FIT
+
+    weight = float(PROFICIENCY_FIT[proficiency])
+    return weight if preferred or not any_preferred else weight / 2
+
+
+def merge_intervals(intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def offers_from(people: Sequence[Person], vocab: Vocabulary) -> Offers:
+    n = len(people)
+
+    def coo(getter: str) -> tuple[list[int], list[int], list[int]]:
+        pos, col, val = [], [], []
+        for i, person in enumerate(people):
+            items = getattr(person, getter)
+            pairs = items.items() if isinstance(items, dict) else ((c, 1) for c in items)
+            for c, v in pairs:
+                pos.append(i)
+                col.append(c)
+                val.append(v)
+        return pos, col, val
+
+    intervals = [merge_intervals(p.slots) for p in people]
+    ptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum([len(i) for i in intervals], out=ptr[1:])
+    flat = [pair for person in intervals for pair in person]
+    return Offers(
+        ids=np.array([p.id for p in people], dtype=np.int64),
+        skills=Inverted.build(*coo("expertise"), vocab.skills),
+        languages=Inverted.build(*coo("languages"), vocab.languages),
+        industries=Inverted.build(*coo("industries"), vocab.industries),
+        traits=np.array([bits(p.traits, TRAITS) for p in people], dtype=np.uint8),
+        formats=np.array([bits(p.formats, FORMATS) for p in people], dtype=np.uint8),
+        kinds=np.array([bits(p.kinds, KINDS) for p in people], dtype=np.uint8),
+        frequency=np.array(
+            [FREQUENCIES.index(p.frequency) if p.frequency else -1 for p in people], np.int8
+        ),
+        seniority=np.array([p.seniority for p in people], dtype=np.int8),
+        years=np.array(
+            [-1 if p.years is None else min(p.years, MAX_YEARS) for p in people], np.int8
+        ),
+        capacity=np.array([p.capacity for p in people], dtype=np.uint8),
+        taken=np.array([p.taken for p in people], dtype=np.uint8),
+        pending=np.array([min(p.pending, 255) for p in people], dtype=np.uint8),
+        accepting=np.array([p.accepting for p in people], dtype=bool),
+        paused_until=np.array([p.paused_until for p in people], dtype=np.int32),
+        slot_ptr=ptr,
+        slot_start=np.array([s for s, _ in flat], dtype=np.uint16),
+        slot_end=np.array([e for _, e in flat], dtype=np.uint16),
+    )
+
+
+def seekers_from(
+    people: Sequence[Person], vocab: Vocabulary, *, with_slots: bool = True
+) -> Seekers:
+    n = len(people)
+
+    def rows(pairs_of: list[list[tuple[int, float]]]) -> Rows:
+        row = [p for p, pairs in enumerate(pairs_of) for _ in pairs]
+        col = [c for pairs in pairs_of for c, _ in pairs]
+        val = [v for pairs in pairs_of for _, v in pairs]
+        return Rows.build(row, col, val, n)
+
+    languages = []
+    for person in people:
+        any_preferred = bool(person.preferred_languages)
+        langs = [
+            (
+                c,
+                language_weight(
+                    prof, preferred=c in person.preferred_languages, any_preferred=any_preferred
+                ),
+            )
+            for c, prof in person.languages.items()
+        ]
+        # A preferred language the person does not list still counts as theirs.
+        langs += [(c, 1.0) for c in person.preferred_languages if c not in person.languages]
+        languages.append(langs)
+    slots = None
+    if with_slots:
+        slots = np.zeros((n, SLOTS_PER_WEEK), dtype=bool)
+        for p, person in enumerate(people):
+            for start, end in person.slots:
+                slots[p, start:end] = True
+    return Seekers(
+        ids=np.array([p.id for p in people], dtype=np.int64),
+        # A must-have is always wanted, at least as much as any must-have.
+        wanted=rows(
+            [
+                list(
+                    (
+                        dict.fromkeys(p.must, MUST_WEIGHT)
+                        | {
+                            c: max(w, MUST_WEIGHT) if c in p.must else w
+                            for c, w in p.wanted.items()
+                        }
+                    ).items()
+                )
+                for p in people
+            ]
+        ),
+        must=rows([[(c, 1.0) for c in sorted(p.must)] for p in people]),
+        languages=rows(languages),
+        industries=rows([[(c, 1.0) for c in sorted(p.wanted_industries)] for p in people]),
+        traits=np.array([bits(p.wanted_traits, TRAITS) for p in people], dtype=np.uint8),
+        formats=np.array([bits(p.wanted_formats, FORMATS) for p in people], dtype=np.uint8),
+        frequency=np.array(
+            [FREQUENCIES.index(p.wanted_frequency) if p.wanted_frequency else -1 for p in people],
+            np.int8,
+        ),
+        seniority=np.array([p.seniority for p in people], dtype=np.int8),
+        wanted_seniority=np.array([p.wanted_seniority for p in people], dtype=np.int8),
+        min_years=np.array([p.min_years for p in people], dtype=np.int8),
+        target_hours=np.array([max(p.target_hours, 0.25) for p in people], dtype=np.float32),
+        slots=slots,
+    )
