@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from matching.api import MentorDetailView, MentorListView
 from mentorship import views
 from mentorship.api import ObtainTokenView
 from mentorship.notifications.api import NotificationViewSet
@@ -38,6 +39,8 @@ api_v1 = [
     path("goals/<int:goal_id>/milestones/", GoalMilestonesView.as_view(), name="goal-milestones"),
     path("persona/", PersonaView.as_view(), name="persona"),
     path("availability/", AvailabilityView.as_view(), name="availability"),
+    path("mentors/", MentorListView.as_view(), name="mentor-list"),
+    path("mentors/<int:mentor_id>/", MentorDetailView.as_view(), name="mentor-detail"),
     *router.urls,
 ]
 
@@ -46,6 +49,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", include("mentorship.notifications.urls")),
     path("profile/", include("profiles.urls")),
+    path("mentors/", include("matching.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -17,6 +19,15 @@ from profiles.models import (
     SkillCategory,
     User,
 )
+from profiles.services import mark_profiles_changed
+
+
+class StampsMatchingData:
+    """Admin edits of what matching reads reach every process's mentor index."""
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        mark_profiles_changed(user_ids=[form.instance.owner_id])
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -52,6 +63,16 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            # A deactivated mentor leaves everyone's list at the next browse.
+            mark_profiles_changed(user_ids=[obj.pk])
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        mark_profiles_changed()
 
 
 @admin.register(Language)
@@ -117,6 +138,15 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
     autocomplete_fields = ("industry", "mentor_industries")
     inlines = (ProfileLanguageInline, ExpertiseInline, AvailabilityInline)
 
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Admin edits reach every process's mentor index like edits on the site.
+        mark_profiles_changed(profile_ids=[form.instance.pk])
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        mark_profiles_changed()
+
 
 class MilestoneInline(admin.TabularInline[Milestone, Goal]):
     model = Milestone
@@ -124,7 +154,7 @@ class MilestoneInline(admin.TabularInline[Milestone, Goal]):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin[Goal]):
+class GoalAdmin(StampsMatchingData, admin.ModelAdmin[Goal]):
     list_display = ("title", "owner", "status", "priority", "target_date", "created_at")
     list_filter = ("status", "priority")
     search_fields = ("title", "owner__email", "owner__name")
@@ -141,7 +171,7 @@ class PersonaSkillInline(admin.TabularInline[PersonaSkill, Persona]):
 
 
 @admin.register(Persona)
-class PersonaAdmin(admin.ModelAdmin[Persona]):
+class PersonaAdmin(StampsMatchingData, admin.ModelAdmin[Persona]):
     list_display = ("owner", "seniority", "min_years_experience", "min_shared_hours", "frequency")
     list_filter = ("seniority", "frequency")
     search_fields = ("owner__email", "owner__name", "ideal_mentor")

@@ -214,3 +214,26 @@ def windows_in_viewer_zone(
         end_text = f"{end:%H:%M}" if same_day else f"{end:%a %H:%M}"
         phrases.append(f"{start:%a %H:%M}–{end_text}")
     return phrases
+
+
+@lru_cache(maxsize=512)
+def utc_slot_table(time_zone: str, week_start: date) -> npt.NDArray[np.int32]:
+    """Where local quarter hours fall in the UTC week starting `week_start`.
+
+    Row d + 1 is the local date `week_start + d` (d from -1 to 7), column q the
+    local time q * 15 minutes (q = 96 is midnight at the end of that date); the
+    value is the UTC slot index from the week's Monday 00:00 UTC (below 0 or
+    above 671 outside the week). Skipped wall times map to the jump, as in
+    `utc_intervals`, so converting windows through this table gives exactly
+    the same slots as `utc_slot_mask`.
+    """
+    zone = ZoneInfo(time_zone)
+    week_begin = datetime.combine(week_start, time(0), tzinfo=UTC)
+    table = np.empty((9, 97), dtype=np.int32)
+    step = STEP_MINUTES * 60
+    for row, offset in enumerate(range(-1, 8)):
+        day = week_start + timedelta(days=offset)
+        for quarter in range(97):
+            moment = _local_to_utc(day, quarter * STEP_MINUTES, zone)
+            table[row, quarter] = int((moment - week_begin).total_seconds()) // step
+    return table

@@ -228,6 +228,10 @@ class Profile(models.Model):
 
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The DataClock value of this person's last change that matching reads
+    # (profile fields, languages, expertise, availability, goals, persona):
+    # each process's mentor index re-encodes exactly the people newer than it.
+    data_version = models.PositiveBigIntegerField(default=0, db_index=True, editable=False)
 
     class Meta:
         constraints = [
@@ -243,6 +247,20 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class DataClock(models.Model):
+    """One row: a counter bumped by every change matching reads (see Profile.data_version).
+
+    The increment is an UPDATE on this row, which holds the row lock until the
+    change commits, so versions commit in order: a reader that sees version V
+    sees every change up to V.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Profile data version {self.version}"
 
 
 class ProfileLanguage(models.Model):

@@ -20,6 +20,7 @@ from mentorship.notifications.services import notify
 from profiles.availability import Window, window_problems
 from profiles.models import (
     AvailabilityWindow,
+    DataClock,
     Expertise,
     Goal,
     Industry,
@@ -79,6 +80,41 @@ def issue_api_token(*, request: HttpRequest, email: str, password: str) -> Token
     return token
 
 
+# --- Change stamps for matching -------------------------------------------------------
+
+
+def mark_profiles_changed(
+    *, profile_ids: list[int] | None = None, user_ids: list[int] | None = None
+) -> int:
+    """Stamp people whose matching data changed with a new DataClock version.
+
+    Called inside the change's transaction; every process's mentor index sees
+    the new version at its next browse and re-encodes just these people.
+    """
+    from django.db.models import F
+
+    with transaction.atomic():
+        if not DataClock.objects.filter(pk=1).update(version=F("version") + 1):
+            DataClock.objects.get_or_create(pk=1)
+            DataClock.objects.filter(pk=1).update(version=F("version") + 1)
+        version = DataClock.objects.values_list("version", flat=True).get(pk=1)
+        people = Profile.objects.none()
+        if profile_ids:
+            people |= Profile.objects.filter(pk__in=profile_ids)
+        if user_ids:
+            people |= Profile.objects.filter(user_id__in=user_ids)
+        people.update(data_version=version)
+    return version
+
+
+def stamp_unversioned_profiles() -> int:
+    """Stamp every profile never stamped (bulk-created ones) with a new version."""
+    with transaction.atomic():
+        version = mark_profiles_changed()
+        Profile.objects.filter(data_version=0).update(data_version=version)
+    return version
+
+
 # --- Profile -------------------------------------------------------------------------
 
 
@@ -119,6 +155,7 @@ def update_profile(
         replace_languages(profile=profile, languages=languages)
     if mentor_industries is not None:
         profile.mentor_industries.set(mentor_industries)
+    mark_profiles_changed(profile_ids=[profile.pk])
     return profile
 
 
@@ -142,6 +179,7 @@ def replace_languages(*, profile: Profile, languages: list[tuple[Language, int]]
         ProfileLanguage(profile=profile, language=language, proficiency=level)
         for language, level in languages
     )
+    mark_profiles_changed(profile_ids=[profile.pk])
 
 
 @transaction.atomic
@@ -159,6 +197,7 @@ def replace_expertise(*, profile: Profile, items: list[tuple[Skill, int]]) -> No
     Expertise.objects.bulk_create(
         Expertise(profile=profile, skill=skill, level=level) for skill, level in items
     )
+    mark_profiles_changed(profile_ids=[profile.pk])
 
 
 @transaction.atomic
@@ -175,6 +214,7 @@ def replace_availability(*, profile: Profile, windows: list[Window]) -> None:
         )
         for w in windows
     )
+    mark_profiles_changed(profile_ids=[profile.pk])
 
 
 def _lock(profile: Profile) -> None:
@@ -212,6 +252,7 @@ def create_goal(*, owner: User, fields: dict[str, Any], skills: list[Skill]) -> 
     _check_target_date(fields.get("target_date"), owner=owner)
     goal = Goal.objects.create(owner=owner, **fields)
     goal.skills.set(skills)
+    mark_profiles_changed(user_ids=[owner.pk])
     return goal
 
 
@@ -230,6 +271,7 @@ def update_goal(*, goal: Goal, fields: dict[str, Any], skills: list[Skill] | Non
         goal.skills.set(skills)
     if status is not None and status != goal.status:
         set_goal_status(goal=goal, status=status)
+    mark_profiles_changed(user_ids=[goal.owner_id])
     return goal
 
 
@@ -241,11 +283,15 @@ def set_goal_status(*, goal: Goal, status: str) -> bool:
     goal.status = status
     goal.achieved_at = timezone.now() if status == Goal.Status.ACHIEVED else None
     goal.save(update_fields=["status", "achieved_at"])
+    # Only active goals' skills count for matching.
+    mark_profiles_changed(user_ids=[goal.owner_id])
     return just_achieved
 
 
+@transaction.atomic
 def delete_goal(*, goal: Goal) -> None:
     goal.delete()
+    mark_profiles_changed(user_ids=[goal.owner_id])
 
 
 def add_milestone(*, goal: Goal, title: str, due_date: date | None = None) -> Milestone:
@@ -311,6 +357,7 @@ def save_persona(
         persona.industries.set(industries)
     if languages is not None:
         persona.languages.set(languages)
+    mark_profiles_changed(user_ids=[owner.pk])
     return persona
 
 

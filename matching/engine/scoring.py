@@ -6,13 +6,13 @@ is in [0, 1] too. A criterion the mentee has said nothing about (no wanted
 traits, say) counts as a neutral 0.5 for every mentor: it cannot change the
 order, and the score stays honest about how much we know.
 
-- skills: how much of the importance the mentee puts on skills (goal skills
-  by goal priority, persona nice-to-haves 1, must-haves 2) the mentor covers,
-  each covered skill counted by the mentor's level (LEVEL_FIT). With N the
-  covered importance times level fit and U the importance not covered:
-  min(1, (1 + K) * N / (N + U + K)). Covering another wanted skill only ever
-  raises it; a missing one lowers it; one skill at level 1 scores less than
-  at level 5.
+- skills: coverage times depth. Coverage is the share of the importance the
+  mentee puts on skills (goal skills by goal priority 0.5-1.5, persona
+  nice-to-haves 1, must-haves 2) that the mentor covers, C / W; depth is
+  min(1, (1 + K) N / (N + K)) with N the covered importance times the
+  mentor's level fit (LEVEL_FIT, level 1 = 0.5 .. level 5 = 1). Covering
+  another wanted skill never lowers it (both factors grow), a missing one
+  always costs, and one skill at level 1 scores less than at level 5.
 - industry: 1 when the mentor works in or mentors any wanted industry.
 - experience: seniority fit (the gap table of the programme kind, or the
   persona's wanted level) and the persona's minimum years, averaged.
@@ -185,14 +185,6 @@ def trait_rows(seekers: Seekers) -> tuple[F64, F64]:
     return per_trait, constant
 
 
-def skills_value(covered_fit: npt.NDArray, covered: npt.NDArray, total: npt.NDArray) -> npt.NDArray:
-    """min(1, (1+K) N / (N + U + K)) with U the wanted importance not covered; neutral
-    when nothing is wanted."""
-    uncovered = np.maximum(total - covered, 0)
-    value = np.minimum(1.0, (1 + KAPPA) * covered_fit / (covered_fit + uncovered + KAPPA))
-    return np.where(total > 0, value, NEUTRAL)
-
-
 # --- One mentee against all mentors (the ranking path) ----------------------------------
 
 
@@ -248,11 +240,8 @@ def score_one(
         ).astype(np.float64)
         covered = np.bincount(holders, weights=weight_each, minlength=n).astype(np.float64)
     if total_importance > 0:
-        covered_fit *= 1 + KAPPA
-        covered *= -1
-        covered += total_importance + KAPPA
-        covered += covered_fit / (1 + KAPPA)
-        values["skills"] = np.minimum(1.0, covered_fit / covered, out=covered_fit)
+        depth = np.minimum(1.0, (1 + KAPPA) * covered_fit / (covered_fit + KAPPA))
+        values["skills"] = depth * (covered / total_importance)
     else:
         values["skills"] = np.full(n, NEUTRAL)
 
@@ -523,8 +512,9 @@ def score_matrix(
     ind_e = wanted_ind.astype(np.float32)
     # Availability: min(1, quarters / (4 * target)) * weight == min(quarters * a, weight).
     av_scale = (w["availability"] / (4 * seekers.target_hours)).astype(np.float32)
-    sk_base = (2 * (importance + KAPPA) / SKILL_STEP).astype(np.float32)
-    sk_scale = np.float32((1 + KAPPA) * w["skills"])
+    coverage_scale = np.divide(
+        w["skills"], 2 * importance, out=np.zeros_like(importance), where=importance > 0
+    ).astype(np.float32)
 
     scores = np.empty((e, m), dtype=np.float32)
     eligible = np.empty((e, m), dtype=bool)
@@ -553,12 +543,12 @@ def score_matrix(
         covered2 = np.floor(y)  # 2 * covered importance
         fit = y
         fit -= covered2  # 2N / STEP
-        covered2 *= np.float32(-1 / SKILL_STEP)
-        covered2 += sk_base[rows, None]
-        covered2 += fit  # 2 (N + U + K) / STEP
-        fit *= sk_scale
-        fit /= covered2
-        np.minimum(fit, np.float32(w["skills"]), out=fit)
+        depth = fit + np.float32(2 * KAPPA / SKILL_STEP)  # 2 (N + K) / STEP
+        fit *= np.float32(1 + KAPPA)
+        fit /= depth
+        np.minimum(fit, 1, out=fit)
+        covered2 *= coverage_scale[rows, None]  # weight * covered / W
+        fit *= covered2
         total += fit
 
         z = hard_e[rows] @ hard_m

@@ -46,6 +46,7 @@ from profiles.models import (
     User,
 )
 from profiles.reference_data import load_reference_data
+from profiles.services import stamp_unversioned_profiles
 
 DEMO_PASSWORD = "mentorship-demo"  # noqa: S105  (published demo password, local data only)
 DEMO_DOMAIN = "@example.com"
@@ -1219,6 +1220,9 @@ class Command(BaseCommand):
             if chunk is None:
                 break
             batch = _generate(chunk, seed)
+        if created:
+            # Running web processes pick the new people up at their next browse.
+            stamp_unversioned_profiles()
         return created
 
     def _write(

@@ -1,0 +1,579 @@
+"""The mentor index: every mentor as engine arrays, kept in each process.
+
+Built from the database with `values_list` (a handful of queries, never a
+model instance per mentor) and kept in the process between requests. Every
+write matching reads stamps the person with a new `DataClock` version
+(`profiles.services.mark_profiles_changed`); a browse reads the clock (one
+primary-key query) and, when it moved, re-encodes only the people stamped
+since the index's version and splices them in. A new UTC week (daylight-saving
+changes move people's UTC hours) or a new skill, language or industry in the
+taxonomy rebuilds the whole index.
+
+So a change made in one process (a profile edit in a web worker, an accept in
+a Celery worker) reaches every other process at its next browse, and no
+process ranks from data older than its last clock read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
+
+from matching.engine.features import (
+    FORMATS,
+    FREQUENCIES,
+    KINDS,
+    MAX_YEARS,
+    MUST_WEIGHT,
+    SLOTS_PER_WEEK,
+    TRAITS,
+    Inverted,
+    Offers,
+    Rows,
+    Seekers,
+    bits,
+    language_weight,
+)
+from profiles.availability import (
+    Window,
+    utc_slot_mask,
+    utc_slot_table,
+    week_start_for,
+)
+from profiles.models import (
+    AvailabilityWindow,
+    DataClock,
+    Expertise,
+    Goal,
+    Industry,
+    Language,
+    Persona,
+    PersonaSkill,
+    Profile,
+    ProfileLanguage,
+    Skill,
+)
+
+# Importance of a wanted skill by where it comes from (halves keep the engine exact).
+GOAL_PRIORITY_WEIGHT: dict[int, float] = {
+    Goal.Priority.HIGH: 1.5,
+    Goal.Priority.MEDIUM: 1.0,
+    Goal.Priority.LOW: 0.5,
+}
+NICE_WEIGHT = 1.0
+DEFAULT_TARGET_HOURS = 2.0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Skills, languages and industries as engine columns (sorted database ids)."""
+
+    skill_ids: npt.NDArray[np.int64]
+    skill_names: tuple[str, ...]
+    language_ids: npt.NDArray[np.int64]
+    language_names: tuple[str, ...]
+    industry_ids: npt.NDArray[np.int64]
+    industry_names: tuple[str, ...]
+
+    @classmethod
+    def load(cls) -> Vocabulary:
+        skills = list(Skill.objects.order_by("pk").values_list("pk", "name"))
+        languages = list(Language.objects.order_by("pk").values_list("pk", "name"))
+        industries = list(Industry.objects.order_by("pk").values_list("pk", "name"))
+        return cls(
+            np.array([pk for pk, _ in skills], dtype=np.int64),
+            tuple(name for _, name in skills),
+            np.array([pk for pk, _ in languages], dtype=np.int64),
+            tuple(name for _, name in languages),
+            np.array([pk for pk, _ in industries], dtype=np.int64),
+            tuple(name for _, name in industries),
+        )
+
+    @staticmethod
+    def _columns(ids: npt.NDArray[np.int64], wanted: Iterable[int]) -> npt.NDArray[np.int32]:
+        wanted = np.fromiter(wanted, dtype=np.int64)
+        cols = np.searchsorted(ids, wanted)
+        cols = np.minimum(cols, max(len(ids) - 1, 0))
+        if len(wanted) and (len(ids) == 0 or (ids[cols] != wanted).any()):
+            raise KeyError("not in the vocabulary")
+        return cols.astype(np.int32)
+
+    def skill_cols(self, ids: Iterable[int]) -> npt.NDArray[np.int32]:
+        return self._columns(self.skill_ids, ids)
+
+    def language_cols(self, ids: Iterable[int]) -> npt.NDArray[np.int32]:
+        return self._columns(self.language_ids, ids)
+
+    def industry_cols(self, ids: Iterable[int]) -> npt.NDArray[np.int32]:
+        return self._columns(self.industry_ids, ids)
+
+    def skill_col(self, pk: int) -> int | None:
+        return _col_or_none(self.skill_ids, pk)
+
+    def language_col(self, pk: int) -> int | None:
+        return _col_or_none(self.language_ids, pk)
+
+    def industry_col(self, pk: int) -> int | None:
+        return _col_or_none(self.industry_ids, pk)
+
+
+def _col_or_none(ids: npt.NDArray[np.int64], pk: int) -> int | None:
+    col = int(np.searchsorted(ids, pk))
+    return col if col < len(ids) and ids[col] == pk else None
+
+
+class VocabularyChanged(Exception):
+    """Someone uses a skill, language or industry added after the index was built."""
+
+
+@dataclass
+class MentorIndex:
+    vocab: Vocabulary
+    offers: Offers
+    week_start: date
+    version: int
+    _order: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _peer_seekers: Seekers | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._order = np.argsort(self.offers.ids, kind="stable")
+
+    def position(self, user_id: int) -> int | None:
+        """Where the mentor with this user id sits, or None when not indexed."""
+        ids = self.offers.ids
+        found = int(np.searchsorted(ids[self._order], user_id))
+        if found < len(ids) and ids[self._order[found]] == user_id:
+            return int(self._order[found])
+        return None
+
+    def positions(self, user_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        sorted_ids = self.offers.ids[self._order]
+        found = np.minimum(np.searchsorted(sorted_ids, user_ids), max(len(sorted_ids) - 1, 0))
+        return self._order[found]
+
+    def peer_seekers(self) -> Seekers:
+        """Every indexed mentor as a mentee (for peer programmes), built when first needed."""
+        if self._peer_seekers is None:
+            self._peer_seekers = load_seekers(
+                self.vocab, self.week_start, [int(i) for i in self.offers.ids], with_slots=False
+            )
+        return self._peer_seekers
+
+
+# --- Loading mentors --------------------------------------------------------------------
+
+
+def _mentors(profile_ids: Sequence[int] | None = None) -> QuerySet[Profile]:
+    mentors = Profile.objects.filter(is_mentor=True, user__is_active=True)
+    return mentors if profile_ids is None else mentors.filter(pk__in=profile_ids)
+
+
+def load_offers(
+    vocab: Vocabulary, week_start: date, profile_ids: Sequence[int] | None = None
+) -> Offers:
+    """Mentors (all, or these profiles when still mentors) as engine arrays: 5 queries."""
+    mentors = _mentors(profile_ids)
+    # JSON lists come back as their text: reading the few known words out of it is
+    # several times faster than decoding 10k small JSON documents.
+    rows = list(
+        mentors.order_by("pk")
+        .annotate(
+            traits_text=Cast("traits", TextField()),
+            formats_text=Cast("formats", TextField()),
+            kinds_text=Cast("mentoring_kinds", TextField()),
+        )
+        .values_list(
+            "pk", "user_id", "traits_text", "formats_text", "kinds_text", "session_frequency",
+            "seniority", "years_experience", "capacity", "accepting_mentees", "paused_until",
+            "time_zone", "industry_id",
+        )
+    )  # fmt: skip
+    n = len(rows)
+    profile_pks = np.array([row[0] for row in rows], dtype=np.int64)
+
+    def positions(pks: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+        return np.searchsorted(profile_pks, pks).astype(np.int32)
+
+    def links(queryset: Any, *fields: str) -> npt.NDArray[np.int64]:
+        values = list(queryset.filter(profile__in=mentors).values_list("profile_id", *fields))
+        return np.array(values, dtype=np.int64).reshape(-1, 1 + len(fields))
+
+    try:
+        expertise = links(Expertise.objects, "skill_id", "level")
+        skills = Inverted.build(
+            positions(expertise[:, 0]),
+            vocab.skill_cols(expertise[:, 1]),
+            expertise[:, 2],
+            len(vocab.skill_ids),
+        )
+        spoken = links(ProfileLanguage.objects, "language_id", "proficiency")
+        languages = Inverted.build(
+            positions(spoken[:, 0]),
+            vocab.language_cols(spoken[:, 1]),
+            spoken[:, 2],
+            len(vocab.language_ids),
+        )
+        mentored = links(Profile.mentor_industries.through.objects, "industry_id")
+        own = np.array(
+            [(i, row[12]) for i, row in enumerate(rows) if row[12] is not None], dtype=np.int64
+        ).reshape(-1, 2)
+        pairs = np.unique(
+            np.vstack([np.column_stack([positions(mentored[:, 0]), mentored[:, 1]]), own]),
+            axis=0,
+        )
+        industries = Inverted.build(
+            pairs[:, 0],
+            vocab.industry_cols(pairs[:, 1]),
+            np.ones(len(pairs)),
+            len(vocab.industry_ids),
+        )
+    except KeyError as error:
+        raise VocabularyChanged from error
+    windows = links(AvailabilityWindow.objects, "weekday", "start_minute", "end_minute")
+    slot_ptr, slot_start, slot_end = _utc_intervals(
+        positions(windows[:, 0]), windows[:, 1:], [row[11] for row in rows], week_start
+    )
+    return Offers(
+        ids=np.array([row[1] for row in rows], dtype=np.int64),
+        skills=skills,
+        languages=languages,
+        industries=industries,
+        traits=np.array([_text_bits(row[2], TRAITS) for row in rows], dtype=np.uint8),
+        formats=np.array([_text_bits(row[3], FORMATS) for row in rows], dtype=np.uint8),
+        kinds=np.array([_text_bits(row[4], KINDS) for row in rows], dtype=np.uint8),
+        frequency=np.array(
+            [FREQUENCIES.index(row[5]) if row[5] in FREQUENCIES else -1 for row in rows],
+            dtype=np.int8,
+        ),
+        seniority=np.array([row[6] or 0 for row in rows], dtype=np.int8),
+        years=np.array(
+            [-1 if row[7] is None else min(row[7], MAX_YEARS) for row in rows], dtype=np.int8
+        ),
+        capacity=np.array([min(row[8], 255) for row in rows], dtype=np.uint8),
+        taken=np.zeros(n, dtype=np.uint8),
+        pending=np.zeros(n, dtype=np.uint8),
+        accepting=np.array([row[9] for row in rows], dtype=bool),
+        paused_until=np.array(
+            [row[10].toordinal() if row[10] else 0 for row in rows], dtype=np.int32
+        ),
+        slot_ptr=slot_ptr,
+        slot_start=slot_start,
+        slot_end=slot_end,
+    )
+
+
+def _text_bits(text: str | None, names: Sequence[str]) -> int:
+    """The bitset of a JSON list of names, read from its text ('["direct", "structured"]')."""
+    if not text:
+        return 0
+    out = 0
+    for bit, name in enumerate(names):
+        if f'"{name}"' in text:
+            out |= 1 << bit
+    return out
+
+
+def _utc_intervals(
+    owners: npt.NDArray[np.int32],
+    windows: npt.NDArray[np.int64],
+    zones: Sequence[str],
+    week_start: date,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint16], npt.NDArray[np.uint16]]:
+    """Local weekly windows (weekday, start, end minute) as UTC slot intervals per person.
+
+    Each window is placed on the local dates of its weekday around the UTC week
+    (a zone far from UTC puts part of its week in the neighbouring UTC days),
+    converted through the zone's quarter-hour table and clipped to the week.
+    """
+    n = len(zones)
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for k, owner in enumerate(owners):
+        by_zone[zones[owner]].append(k)
+    out_owner, out_start, out_end = [], [], []
+    for zone, ks in by_zone.items():
+        table = utc_slot_table(zone, week_start)
+        idx = np.array(ks)
+        weekday, start_q, end_q = windows[idx, 0], windows[idx, 1] // 15, windows[idx, 2] // 15
+        for shift in (-7, 0, 7):
+            offset = weekday + shift
+            ok = (offset >= -1) & (offset <= 7)
+            rows = offset[ok] + 1
+            start = np.clip(table[rows, start_q[ok]], 0, SLOTS_PER_WEEK)
+            end = np.clip(table[rows, end_q[ok]], 0, SLOTS_PER_WEEK)
+            keep = start < end
+            out_owner.append(owners[idx[ok][keep]])
+            out_start.append(start[keep])
+            out_end.append(end[keep])
+    owner_all = np.concatenate(out_owner) if out_owner else np.zeros(0, dtype=np.int32)
+    start_all = np.concatenate(out_start) if out_start else np.zeros(0, dtype=np.int32)
+    end_all = np.concatenate(out_end) if out_end else np.zeros(0, dtype=np.int32)
+    order = np.lexsort((start_all, owner_all))
+    ptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(owner_all, minlength=n), out=ptr[1:])
+    return ptr, start_all[order].astype(np.uint16), end_all[order].astype(np.uint16)
+
+
+# --- Loading mentees ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeekerFacts:
+    """What explanations say about a mentee beyond the arrays."""
+
+    user_id: int
+    time_zone: str
+    has_persona: bool
+    has_goals: bool
+    uses_own_industry: bool  # no persona industries: their own industry stands in
+
+
+def load_seekers(
+    vocab: Vocabulary, week_start: date, user_ids: Sequence[int], *, with_slots: bool = True
+) -> Seekers:
+    return _load_seekers(vocab, week_start, user_ids, with_slots=with_slots)[0]
+
+
+def load_seeker(vocab: Vocabulary, week_start: date, user_id: int) -> tuple[Seekers, SeekerFacts]:
+    seekers, facts = _load_seekers(vocab, week_start, [user_id], with_slots=True)
+    return seekers, facts[0]
+
+
+def _load_seekers(
+    vocab: Vocabulary, week_start: date, user_ids: Sequence[int], *, with_slots: bool
+) -> tuple[Seekers, list[SeekerFacts]]:
+    """People as mentees, in the order of `user_ids`: 8 queries whatever their number."""
+    n = len(user_ids)
+    row_of = {uid: p for p, uid in enumerate(user_ids)}
+    profiles = {
+        row[0]: row[1:]
+        for row in Profile.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "pk", "seniority", "time_zone", "industry_id"
+        )
+    }
+    personas = {
+        row[0]: row[1:]
+        for row in Persona.objects.filter(owner_id__in=user_ids).values_list(
+            "owner_id", "pk", "traits", "formats", "frequency", "seniority",
+            "min_years_experience", "min_shared_hours",
+        )
+    }  # fmt: skip
+    persona_owner = {values[0]: owner for owner, values in personas.items()}
+    wanted: list[dict[int, float]] = [{} for _ in range(n)]
+    must: list[set[int]] = [set() for _ in range(n)]
+    for persona_id, skill_id, importance in PersonaSkill.objects.filter(
+        persona_id__in=persona_owner
+    ).values_list("persona_id", "skill_id", "importance"):
+        p = row_of[persona_owner[persona_id]]
+        weight = MUST_WEIGHT if importance == PersonaSkill.Importance.MUST else NICE_WEIGHT
+        wanted[p][skill_id] = max(wanted[p].get(skill_id, 0.0), weight)
+        if importance == PersonaSkill.Importance.MUST:
+            must[p].add(skill_id)
+    has_goals = set()
+    for owner_id, skill_id, priority in Goal.skills.through.objects.filter(
+        goal__owner_id__in=user_ids, goal__status=Goal.Status.ACTIVE
+    ).values_list("goal__owner_id", "skill_id", "goal__priority"):
+        p = row_of[owner_id]
+        has_goals.add(owner_id)
+        weight = GOAL_PRIORITY_WEIGHT.get(priority, 1.0)
+        wanted[p][skill_id] = max(wanted[p].get(skill_id, 0.0), weight)
+    wanted_industries: list[set[int]] = [set() for _ in range(n)]
+    for persona_id, industry_id in Persona.industries.through.objects.filter(
+        persona_id__in=persona_owner
+    ).values_list("persona_id", "industry_id"):
+        wanted_industries[row_of[persona_owner[persona_id]]].add(industry_id)
+    preferred: list[set[int]] = [set() for _ in range(n)]
+    for persona_id, language_id in Persona.languages.through.objects.filter(
+        persona_id__in=persona_owner
+    ).values_list("persona_id", "language_id"):
+        preferred[row_of[persona_owner[persona_id]]].add(language_id)
+    spoken: list[dict[int, int]] = [{} for _ in range(n)]
+    windows: list[list[Window]] = [[] for _ in range(n)]
+    profile_owner = {values[0]: uid for uid, values in profiles.items()}
+    for profile_id, language_id, proficiency in ProfileLanguage.objects.filter(
+        profile_id__in=profile_owner
+    ).values_list("profile_id", "language_id", "proficiency"):
+        spoken[row_of[profile_owner[profile_id]]][language_id] = proficiency
+    if with_slots:
+        for profile_id, weekday, start, end in AvailabilityWindow.objects.filter(
+            profile_id__in=profile_owner
+        ).values_list("profile_id", "weekday", "start_minute", "end_minute"):
+            windows[row_of[profile_owner[profile_id]]].append(Window(weekday, start, end))
+
+    facts = []
+    w_rows, w_cols, w_vals, m_rows, m_cols = [], [], [], [], []
+    l_rows, l_cols, l_vals, i_rows, i_cols = [], [], [], [], []
+    traits, formats, frequency, seniority, wanted_seniority, min_years, target = (
+        [], [], [], [], [], [], [],
+    )  # fmt: skip
+    slots = np.zeros((n, SLOTS_PER_WEEK), dtype=bool) if with_slots else None
+    try:
+        for p, uid in enumerate(user_ids):
+            profile = profiles.get(uid)
+            persona = personas.get(uid)
+            zone = profile[2] if profile else "UTC"
+            for skill_id, weight in wanted[p].items():
+                w_rows.append(p)
+                w_cols.append(int(vocab.skill_cols([skill_id])[0]))
+                w_vals.append(weight)
+            for skill_id in must[p]:
+                m_rows.append(p)
+                m_cols.append(int(vocab.skill_cols([skill_id])[0]))
+            any_preferred = bool(preferred[p])
+            for language_id, proficiency in spoken[p].items():
+                l_rows.append(p)
+                l_cols.append(int(vocab.language_cols([language_id])[0]))
+                l_vals.append(
+                    language_weight(
+                        proficiency,
+                        preferred=language_id in preferred[p],
+                        any_preferred=any_preferred,
+                    )
+                )
+            if spoken[p]:
+                # A language asked for but not listed as one's own still counts.
+                for language_id in preferred[p] - set(spoken[p]):
+                    l_rows.append(p)
+                    l_cols.append(int(vocab.language_cols([language_id])[0]))
+                    l_vals.append(1.0)
+            industries = wanted_industries[p]
+            uses_own = not industries and profile is not None and profile[3] is not None
+            if uses_own and profile is not None:
+                industries = {profile[3]}
+            for industry_id in industries:
+                i_rows.append(p)
+                i_cols.append(int(vocab.industry_cols([industry_id])[0]))
+            traits.append(bits(persona[1] or (), TRAITS) if persona else 0)
+            formats.append(bits(persona[2] or (), FORMATS) if persona else 0)
+            frequency.append(
+                FREQUENCIES.index(persona[3]) if persona and persona[3] in FREQUENCIES else -1
+            )
+            seniority.append((profile[1] or 0) if profile else 0)
+            wanted_seniority.append((persona[4] or 0) if persona else 0)
+            min_years.append(min(persona[5] or 0, MAX_YEARS) if persona else 0)
+            target.append(float(persona[6]) if persona and persona[6] else DEFAULT_TARGET_HOURS)
+            if slots is not None and windows[p]:
+                slots[p] = utc_slot_mask(windows[p], zone, week_start)
+            facts.append(
+                SeekerFacts(
+                    user_id=uid,
+                    time_zone=zone,
+                    has_persona=persona is not None,
+                    has_goals=uid in has_goals,
+                    uses_own_industry=uses_own,
+                )
+            )
+    except KeyError as error:
+        raise VocabularyChanged from error
+    seekers = Seekers(
+        ids=np.array(user_ids, dtype=np.int64),
+        wanted=Rows.build(w_rows, w_cols, w_vals, n),
+        must=Rows.build(m_rows, m_cols, np.ones(len(m_rows)), n),
+        languages=Rows.build(l_rows, l_cols, l_vals, n),
+        industries=Rows.build(i_rows, i_cols, np.ones(len(i_rows)), n),
+        traits=np.array(traits, dtype=np.uint8),
+        formats=np.array(formats, dtype=np.uint8),
+        frequency=np.array(frequency, dtype=np.int8),
+        seniority=np.array(seniority, dtype=np.int8),
+        wanted_seniority=np.array(wanted_seniority, dtype=np.int8),
+        min_years=np.array(min_years, dtype=np.int8),
+        target_hours=np.array(target, dtype=np.float32),
+        slots=slots,
+    )
+    return seekers, facts
+
+
+# --- The per-process cache ------------------------------------------------------------------
+
+_lock = threading.Lock()
+_index: MentorIndex | None = None
+_seekers: OrderedDict[tuple[int, int, date, int], tuple[Seekers, SeekerFacts]] = OrderedDict()
+SEEKER_CACHE_SIZE = 2048
+
+
+def clock_version() -> int:
+    return DataClock.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def build_index(*, version: int, week_start: date) -> MentorIndex:
+    vocab = Vocabulary.load()
+    return MentorIndex(vocab, load_offers(vocab, week_start), week_start, version)
+
+
+def _refresh(index: MentorIndex, version: int) -> MentorIndex:
+    """Re-encode the people stamped after the index's version and splice them in."""
+    changed = list(
+        Profile.objects.filter(data_version__gt=index.version).values_list("pk", "user_id")
+    )
+    profile_ids = [pk for pk, _ in changed]
+    fresh = load_offers(index.vocab, index.week_start, profile_ids)
+    offers = index.offers.replace_people([uid for _, uid in changed], fresh if len(fresh) else None)
+    refreshed = MentorIndex(index.vocab, offers, index.week_start, version)
+    # Deleted people leave no stamp behind; the mentor count tells.
+    if len(offers) != _mentors().count():
+        present = np.fromiter(_mentors().values_list("user_id", flat=True), dtype=np.int64)
+        gone = np.setdiff1d(offers.ids, present)
+        refreshed = MentorIndex(
+            index.vocab, offers.replace_people(gone, None), index.week_start, version
+        )
+    return refreshed
+
+
+def current_index(*, now: datetime, version: int | None = None) -> MentorIndex:
+    """This process's index, brought up to the database's version (one query when current)."""
+    global _index
+    if version is None:
+        version = clock_version()
+    week_start = week_start_for(now)
+    with _lock:
+        index = _index
+        if index is not None and index.week_start == week_start and index.version == version:
+            return index
+        try:
+            if index is None or index.week_start != week_start or version < index.version:
+                index = build_index(version=version, week_start=week_start)
+            else:
+                index = _refresh(index, version)
+        except VocabularyChanged:
+            index = build_index(version=version, week_start=week_start)
+        _index = index
+        return index
+
+
+def seeker_for(
+    index: MentorIndex, *, user_id: int, data_version: int
+) -> tuple[Seekers, SeekerFacts]:
+    """The person as a mentee, cached in the process until their data changes."""
+    key = (user_id, data_version, index.week_start, id(index.vocab))
+    with _lock:
+        cached = _seekers.get(key)
+        if cached is not None:
+            _seekers.move_to_end(key)
+            return cached
+    try:
+        loaded = load_seeker(index.vocab, index.week_start, user_id)
+    except VocabularyChanged:
+        # A brand-new skill: the index must learn it first.
+        forget()
+        raise
+    with _lock:
+        _seekers[key] = loaded
+        while len(_seekers) > SEEKER_CACHE_SIZE:
+            _seekers.popitem(last=False)
+    return loaded
+
+
+def forget() -> None:
+    """Drop this process's index and cached mentees (tests; a fresh start)."""
+    global _index
+    with _lock:
+        _index = None
+        _seekers.clear()
