@@ -24,7 +24,14 @@ from matching.engine import exposure
 from matching.engine.features import KINDS, Offers, Person, Seekers, Vocabulary, offers_from
 from matching.engine.scoring import ONE_TO_ONE, PEER, Scored, Weights, score_one
 from matching.explanations import Explanation, explain
-from matching.index import MentorIndex, SeekerFacts, current_index, load_offers, seeker_for
+from matching.index import (
+    MentorIndex,
+    SeekerFacts,
+    VocabularyChanged,
+    current_index,
+    load_offers,
+    seeker_for,
+)
 from matching.models import Program
 from profiles.models import DataClock, MentoringKind, Profile, User
 
@@ -103,7 +110,12 @@ def _context(user_id: int, program: Program | None) -> _Context:
     now = timezone.now()
     clock, own_version = _versions(user_id)
     index = current_index(now=now, version=clock)
-    seeker, facts = seeker_for(index, user_id=user_id, data_version=own_version)
+    try:
+        seeker, facts = seeker_for(index, user_id=user_id, data_version=own_version)
+    except VocabularyChanged:
+        # The mentee wants a skill newer than the index: rebuild it with the new taxonomy.
+        index = current_index(now=now, version=clock)
+        seeker, facts = seeker_for(index, user_id=user_id, data_version=own_version)
     weights = program.engine_weights() if program else Weights.of()
     kind = program.kind if program else ONE_TO_ONE
     today = timezone.localdate().toordinal()

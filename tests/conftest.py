@@ -43,6 +43,16 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_mentor_index() -> Iterator[None]:
+    # The mentor index lives in the process; each test's database starts afresh.
+    from matching.index import forget
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # Real hashing is deliberately slow; tests check behaviour, not PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

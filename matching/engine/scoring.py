@@ -106,7 +106,8 @@ class Weights:
         for name, value in (overrides or {}).items():
             if name not in DEFAULT_WEIGHTS:
                 raise WeightsError(f"Unknown criterion: {name}.")
-            if not isinstance(value, int | float) or value < 0 or value != value:
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or not 0 <= value < 1e6:
                 raise WeightsError(f"The weight of {name} must be a number of 0 or more.")
             merged[name] = float(value)
         total = sum(merged.values())

@@ -1,0 +1,347 @@
+"""Browsing mentors: the ranked page, filters, the mentor page and the API, as people use them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Program
+from matching.selectors import MentorFilters, explain_mentee_for_mentor, rank_mentors
+from profiles import services
+from profiles.availability import Window
+from profiles.models import Profile
+from tests.matching.people import industry, language, person, persona, skill, tuesday_evening
+
+
+@pytest.fixture
+def world(db, mentee_ana, mentor_ben):  # type: ignore[no-untyped-def]
+    """Ana looks for a Python mentor in Lisbon; Ben fits best; others fit less or not at all."""
+    english, spanish = language("en", "English"), language("es", "Spanish")
+    python, sql, go = skill("Python"), skill("SQL"), skill("Go")
+    fintech = industry("Fintech")
+    ana = person(
+        "ana@example.org",
+        user=mentee_ana,
+        mentee=True,
+        languages=[(english, 4)],
+        windows=tuesday_evening(),
+        seniority=2,
+    )
+    persona(ana, must=(python,), nice=(sql,), traits=["encouraging"], industries=[fintech])
+    ben = person(
+        "ben@example.org",
+        user=mentor_ben,
+        mentor=True,
+        zone="Europe/Berlin",
+        languages=[(english, 3), (spanish, 4)],
+        expertise=[(python, 5), (sql, 4)],
+        # 19:00-21:00 in Berlin is 18:00-20:00 in Lisbon.
+        windows=[Window(1, 19 * 60, 21 * 60)],
+        industries=[fintech],
+        traits=["encouraging", "structured"],
+        seniority=4,
+        headline="Staff engineer, payments",
+    )
+    cara = person(
+        "cara@example.org",
+        mentor=True,
+        languages=[(english, 4)],
+        expertise=[(python, 2)],
+        windows=[Window(3, 9 * 60, 10 * 60)],
+        seniority=3,
+    )
+    dan = person("dan@example.org", mentor=True, languages=[(english, 4)], expertise=[(sql, 5)])
+    eva = person("eva@example.org", mentor=True, languages=[(spanish, 4)], expertise=[(python, 5)])
+    return {
+        "ana": ana, "ben": ben, "cara": cara, "dan": dan, "eva": eva,
+        "python": python, "sql": sql, "go": go, "english": english, "spanish": spanish,
+        "fintech": fintech,
+    }  # fmt: skip
+
+
+def _ids(page):  # type: ignore[no-untyped-def]
+    return [match.id for match in page.matches]
+
+
+def test_the_best_fit_comes_first_and_hard_constraints_exclude(world):
+    page = rank_mentors(user=world["ana"], filters=MentorFilters())
+
+    # Dan lacks the must-have Python; Eva shares no language with Ana.
+    assert _ids(page) == [world["ben"].pk, world["cara"].pk]
+    assert page.count == 2
+    best, other = page.matches
+    assert best.score > other.score
+    assert best.rank == 1
+    assert best.places_left == 2
+
+
+def test_reasons_read_as_plain_words(world):
+    best = rank_mentors(user=world["ana"], filters=MentorFilters()).matches[0]
+
+    facts = {c.key: c.facts for c in best.explanation.criteria}
+    assert facts["skills"][0] == "2 of your 2 wanted skills: Python (5/5) and SQL (4/5)"
+    assert facts["languages"] == ["Both speak English"]
+    assert facts["availability"][0] == ("2 h a week of shared availability: Tue evening, your time")
+    assert facts["industry"] == ["Knows Fintech, as asked"]
+    assert "Encouraging, as you asked" in facts["traits"]
+    assert len(best.explanation.reasons) == 3
+    assert best.explanation.reasons[0] == "Python and SQL: 2 of your 2 skills"
+    # The parts add up to the score.
+    total = sum(c.contribution for c in best.explanation.criteria)
+    assert total == pytest.approx(best.score)
+
+
+def test_the_mentor_reads_the_same_fit_from_their_side(world):
+    explanation = explain_mentee_for_mentor(mentor=world["ben"], mentee=world["ana"])
+
+    assert explanation is not None
+    facts = {c.key: c.facts for c in explanation.criteria}
+    assert facts["skills"][0].startswith("2 of Ana's 2 wanted skills")
+    assert facts["languages"] == ["Both of you speak English"]
+    # Told in Ben's own zone: Tuesday 19:00-21:00 in Berlin.
+    assert facts["availability"][0] == ("2 h a week of shared availability: Tue evening, your time")
+    mine = rank_mentors(user=world["ana"], filters=MentorFilters()).matches[0]
+    assert explanation.score == pytest.approx(mine.score)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"skill": "sql"}, ["ben"]),
+        ({"language": "spanish"}, ["ben"]),
+        ({"industry": "fintech"}, ["ben"]),
+        ({"min_hours": "1"}, ["ben"]),
+        ({"kind": "leadership"}, []),
+    ],
+)
+def test_filters_narrow_the_list(world, client, params, expected):
+    client.force_login(world["ana"])
+    query = {key: world[value].pk if key in {"skill", "language", "industry"} else value
+             for key, value in params.items()}  # fmt: skip
+
+    response = client.get(reverse("api:mentor-list"), query)
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [world[n].pk for n in expected]
+
+
+def test_mentors_who_cannot_take_requests_are_shown_only_when_asked(world, client):
+    services.update_profile(
+        profile=Profile.objects.get(user=world["ben"]), fields={"accepting_mentees": False}
+    )
+    client.force_login(world["ana"])
+
+    default = client.get(reverse("api:mentor-list")).json()
+    everyone = client.get(reverse("api:mentor-list"), {"accepting": "false"}).json()
+
+    assert [row["id"] for row in default["results"]] == [world["cara"].pk]
+    assert [row["id"] for row in everyone["results"]] == [world["ben"].pk, world["cara"].pk]
+    assert everyone["results"][0]["open_to_requests"] is False
+    assert "Not taking new mentees right now." in everyone["results"][0]["explanation"]["blockers"]
+
+
+def test_capacity_is_checked_against_the_database_at_request_time(world, client):
+    client.force_login(world["ana"])
+    client.get(reverse("api:mentor-list"))  # the index now holds Ben as open
+    # A write that has not reached this process's index yet (no stamp).
+    Profile.objects.filter(user=world["ben"]).update(capacity=0)
+
+    rows = client.get(reverse("api:mentor-list")).json()["results"]
+
+    assert [row["id"] for row in rows] == [world["cara"].pk]
+
+
+def test_a_change_reaches_the_next_browse(world, client):
+    client.force_login(world["ana"])
+    assert [r["id"] for r in client.get(reverse("api:mentor-list")).json()["results"]] == [
+        world["ben"].pk, world["cara"].pk,
+    ]  # fmt: skip
+
+    # Dan learns Python: the edit stamps him, the index re-encodes him.
+    services.replace_expertise(
+        profile=Profile.objects.get(user=world["dan"]),
+        items=[(world["python"], 5), (world["sql"], 5)],
+    )
+    ids = [r["id"] for r in client.get(reverse("api:mentor-list")).json()["results"]]
+
+    assert world["dan"].pk in ids
+
+
+def test_the_page_and_the_api_give_the_same_order(world, client):
+    client.force_login(world["ana"])
+
+    api = [row["id"] for row in client.get(reverse("api:mentor-list")).json()["results"]]
+    html = client.get(reverse("matching:browse")).content.decode()
+
+    positions = [html.index(reverse("matching:mentor", args=[pk])) for pk in api]
+    assert positions == sorted(positions)
+
+
+def test_htmx_filters_answer_with_the_results_only(world, client):
+    client.force_login(world["ana"])
+
+    response = client.get(
+        reverse("matching:browse"),
+        {"skill": world["sql"].pk},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="results",
+    )
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "1</strong> mentor match your filters" in html
+    assert world["ben"].display_name in html
+    assert world["cara"].display_name not in html
+
+
+def test_bad_filters_keep_what_was_typed_and_say_why(world, client):
+    client.force_login(world["ana"])
+
+    page = client.get(reverse("matching:browse"), {"min_hours": "lots"})
+    api = client.get(reverse("api:mentor-list"), {"min_hours": "lots", "program": "nope"})
+
+    assert page.status_code == 200
+    assert 'value="lots"' in page.content.decode()
+    assert "Enter a number." in page.content.decode()
+    assert api.status_code == 400
+    assert set(api.json()) == {"min_hours", "program"}
+
+
+def test_an_empty_persona_is_shown_how_to_improve(db, client, mentee_ana, mentor_ben):
+    english = language("en", "English")
+    person("ana@example.org", user=mentee_ana, mentee=True, languages=[(english, 4)])
+    person("ben@example.org", user=mentor_ben, mentor=True, languages=[(english, 4)])
+    client.force_login(mentee_ana)
+
+    html = client.get(reverse("matching:browse")).content.decode()
+
+    assert "Get better matches" in html
+    assert reverse("profiles:persona") in html
+    assert reverse("profiles:goal_create") in html
+
+
+def test_the_mentor_page_breaks_the_score_down(world, client):
+    client.force_login(world["ana"])
+
+    response = client.get(reverse("matching:mentor", args=[world["ben"].pk]))
+
+    html = response.content.decode()
+    best = rank_mentors(user=world["ana"], filters=MentorFilters()).matches[0]
+    assert f"{best.explanation.percent}%" in html
+    for label in ("Skills you want", "Shared availability", "Languages", "Formats and rhythm"):
+        assert label in html
+    assert "Python (5/5)" in html
+    # Formats were not asked for: counted as neutral, with a way to say more.
+    assert "Not asked for yet: counts as neutral" in html
+
+
+def test_the_api_explains_each_mentor(world, client):
+    client.force_login(world["ana"])
+
+    row = client.get(reverse("api:mentor-detail", args=[world["ben"].pk])).json()
+
+    assert row["id"] == world["ben"].pk
+    assert 0 < row["score"] <= 1
+    criteria = {c["key"]: c for c in row["explanation"]["criteria"]}
+    assert set(criteria) == {
+        "skills", "industry", "experience", "traits", "languages", "availability", "formats",
+    }  # fmt: skip
+    assert sum(c["contribution"] for c in criteria.values()) == pytest.approx(
+        row["score"], abs=1e-4
+    )
+    assert criteria["formats"]["active"] is False
+    assert criteria["formats"]["hint"]
+
+
+@pytest.mark.parametrize("who", ["dan_as_stranger", "self", "not_a_mentor", "inactive", "missing"])
+def test_who_is_not_an_active_mentor_answers_404(world, client, who):
+    client.force_login(world["ana"])
+    target = {
+        "dan_as_stranger": None,
+        "self": world["ana"].pk,
+        "not_a_mentor": world["ana"].pk,
+        "missing": 999_999,
+    }.get(who)
+    if who == "dan_as_stranger":
+        # Dan is a mentor Ana cannot request (no Python), but his page still opens.
+        response = client.get(reverse("api:mentor-detail", args=[world["dan"].pk]))
+        assert response.status_code == 200
+        assert "A must-have skill is missing." in response.json()["explanation"]["blockers"]
+        return
+    if who == "inactive":
+        world["cara"].is_active = False
+        world["cara"].save(update_fields=["is_active"])
+        services.mark_profiles_changed(user_ids=[world["cara"].pk])
+        target = world["cara"].pk
+
+    assert client.get(reverse("api:mentor-detail", args=[target])).status_code == 404
+
+
+def test_a_programme_changes_the_weights_and_reverse_inverts_seniority(world, client):
+    client.force_login(world["ana"])
+    Program.objects.create(name="Juniors teach", slug="juniors", kind=Program.Kind.REVERSE)
+    Program.objects.create(name="Time first", slug="time", weights={"availability": 10})
+
+    default = client.get(reverse("api:mentor-detail", args=[world["ben"].pk])).json()
+    reverse_ = client.get(
+        reverse("api:mentor-detail", args=[world["ben"].pk]), {"program": "juniors"}
+    ).json()
+    timed = client.get(reverse("api:mentor-list"), {"program": "time"}).json()["results"]
+
+    def value(row, key):  # type: ignore[no-untyped-def]
+        return next(c for c in row["explanation"]["criteria"] if c["key"] == key)
+
+    # Ben is two levels above Ana: the best gap one-to-one, a poor one in reverse mentoring.
+    assert value(default, "experience")["value"] > value(reverse_, "experience")["value"]
+    weights = {c["key"]: c["weight"] for c in timed[0]["explanation"]["criteria"]}
+    assert weights["availability"] > 0.5
+
+
+def test_anonymous_people_are_asked_to_log_in(world, client):
+    assert client.get(reverse("matching:browse")).status_code == 302
+    assert client.get(reverse("api:mentor-list")).status_code == 401
+    assert client.get(reverse("api:mentor-detail", args=[world["ben"].pk])).status_code == 401
+
+
+# --- Query counts -------------------------------------------------------------------------
+
+
+def _more_mentors(world, count: int) -> None:  # type: ignore[no-untyped-def]
+    for n in range(count):
+        person(
+            f"extra{n}@example.org",
+            mentor=True,
+            languages=[(world["english"], 3)],
+            expertise=[(world["python"], 1 + n % 5), (world["go"], 3)],
+            windows=[Window(n % 7, 17 * 60, 19 * 60)],
+        )
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_browse_costs_the_same_queries_for_any_number_of_mentors(
+    world, client, django_assert_num_queries, extra
+):
+    _more_mentors(world, extra)
+    client.force_login(world["ana"])
+    client.get(reverse("matching:browse"))  # builds the index and encodes Ana once
+
+    # session, user, the data versions, the page's mentors, "any programmes?",
+    # the notification badge, and the skill, industry and language options.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("matching:browse"))
+    assert response.status_code == 200
+    assert len(response.context["page"].matches) == min(2 + extra, 12)
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_the_mentor_list_endpoint_costs_the_same_queries(
+    world, client, django_assert_num_queries, extra
+):
+    _more_mentors(world, extra)
+    client.force_login(world["ana"])
+    client.get(reverse("api:mentor-list"))
+
+    # session, user, the data versions, the page's mentors (throttles count in the cache).
+    with django_assert_num_queries(4):
+        response = client.get(reverse("api:mentor-list"))
+    assert response.json()["count"] == 2 + extra
