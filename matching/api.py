@@ -138,6 +138,7 @@ class MentorListView(APIView):
             OpenApiParameter("page_size", OpenApiTypes.INT, description=f"Up to {MAX_PAGE_SIZE}."),
         ],
         responses=MentorPageSerializer,
+        operation_id="mentors_list",
     )
     def get(self, request: Request) -> Response:
         form = _filters(request)
@@ -173,6 +174,7 @@ class MentorDetailView(APIView):
     @extend_schema(
         parameters=[FILTER_PARAMETERS[-1]],
         responses=MentorSerializer,
+        operation_id="mentors_retrieve",
     )
     def get(self, request: Request, mentor_id: int) -> Response:
         form = _filters(request)

@@ -9,7 +9,7 @@ Times are told in the reader's own zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -405,6 +405,19 @@ def explain(
         )
     )  # fmt: skip
 
+    if voice == "mentor":
+        # What the mentee left unsaid is theirs to add, not the mentor's.
+        criteria = [
+            replace(
+                c,
+                hint="",
+                hint_url="",
+                facts=[f"Not asked for by {mentee_name} yet: counts as neutral"],
+            )
+            if not c.active and c.key != "languages"
+            else c
+            for c in criteria
+        ]
     score = float(scored.total[position])
     return Explanation(
         score=score,

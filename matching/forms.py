@@ -29,12 +29,12 @@ class MentorFilterForm(forms.Form):
         label="Shared hours a week (min.)",
     )
     kind = forms.ChoiceField(
-        choices=[("", "Any kind of mentoring"), *MentoringKind.choices],
+        choices=[("", "Any kind"), *MentoringKind.choices],
         required=False,
         label="Kind of mentoring",
     )
     accepting = forms.ChoiceField(
-        choices=[("true", "Only mentors taking mentees now"), ("false", "Everyone")],
+        choices=[("true", "Taking mentees now"), ("false", "Everyone")],
         required=False,
         label="Show",
     )

@@ -8,7 +8,7 @@ from django.db import models
 from matching.engine.scoring import CRITERIA, DEFAULT_WEIGHTS, Weights, WeightsError
 
 CRITERION_LABELS = {
-    "skills": "Skills you want",
+    "skills": "Wanted skills",
     "industry": "Industry",
     "experience": "Experience and seniority",
     "traits": "Mentoring style",

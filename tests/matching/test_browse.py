@@ -189,7 +189,7 @@ def test_htmx_filters_answer_with_the_results_only(world, client):
 
     html = response.content.decode()
     assert "<html" not in html
-    assert "1</strong> mentor match your filters" in html
+    assert "1</strong> mentor matches your filters" in html
     assert world["ben"].display_name in html
     assert world["cara"].display_name not in html
 
@@ -228,7 +228,7 @@ def test_the_mentor_page_breaks_the_score_down(world, client):
     html = response.content.decode()
     best = rank_mentors(user=world["ana"], filters=MentorFilters()).matches[0]
     assert f"{best.explanation.percent}%" in html
-    for label in ("Skills you want", "Shared availability", "Languages", "Formats and rhythm"):
+    for label in ("Wanted skills", "Shared availability", "Languages", "Formats and rhythm"):
         assert label in html
     assert "Python (5/5)" in html
     # Formats were not asked for: counted as neutral, with a way to say more.
@@ -345,3 +345,23 @@ def test_the_mentor_list_endpoint_costs_the_same_queries(
     with django_assert_num_queries(4):
         response = client.get(reverse("api:mentor-list"))
     assert response.json()["count"] == 2 + extra
+
+
+def test_a_mentor_reads_how_they_fit_on_a_mentees_profile(world, client):
+    client.force_login(world["ben"])
+
+    html = client.get(reverse("profiles:public", args=[world["ana"].pk])).content.decode()
+
+    assert "How you fit Ana's goals" in html
+    assert "2 of Ana&#x27;s 2 wanted skills" in html
+    # Ana said nothing about formats: nothing for Ben to fix there.
+    assert "Not asked for by Ana yet: counts as neutral" in html
+    assert "Say how and how often you would like to meet." not in html
+
+
+def test_people_who_do_not_mentor_see_no_fit_on_profiles(world, client):
+    client.force_login(world["ana"])
+
+    html = client.get(reverse("profiles:public", args=[world["ben"].pk])).content.decode()
+
+    assert "How you fit" not in html
