@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from matching.selectors import MentorFilters, rank_mentors
 from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
 from mentorship.types import AuthenticatedHttpRequest
@@ -26,6 +27,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         profile=profile, has_goals=has_goals, has_persona=has_persona
     )
     done = sum(step.done for step in steps)
+    top_matches = None
+    if profile.is_mentee:
+        top_matches = rank_mentors(user=request.user, filters=MentorFilters(), page_size=3)
     return render(
         request,
         "pages/dashboard.html",
@@ -36,6 +40,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "missing_steps": [step for step in steps if not step.done],
             "percent_complete": round(100 * done / len(steps)),
             "next_step": next((step for step in steps if not step.done), None),
+            "top_matches": top_matches,
         },
     )
 

@@ -365,3 +365,28 @@ def test_people_who_do_not_mentor_see_no_fit_on_profiles(world, client):
     html = client.get(reverse("profiles:public", args=[world["ben"].pk])).content.decode()
 
     assert "How you fit" not in html
+
+
+def test_the_dashboard_shows_a_mentees_best_matches(world, client):
+    client.force_login(world["ana"])
+
+    response = client.get(reverse("dashboard"))
+
+    top = response.context["top_matches"]
+    assert [m.id for m in top.matches] == [world["ben"].pk, world["cara"].pk]
+    assert "Mentors who fit you" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_the_mentee_dashboard_costs_the_same_queries(
+    world, client, django_assert_num_queries, extra
+):
+    _more_mentors(world, extra)
+    client.force_login(world["ana"])
+    client.get(reverse("dashboard"))
+
+    # The dashboard's 11 (see the notifications tests), plus the data versions
+    # and the three best mentors' rows.
+    with django_assert_num_queries(13):
+        response = client.get(reverse("dashboard"))
+    assert len(response.context["top_matches"].matches) == (3 if extra else 2)
