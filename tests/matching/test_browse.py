@@ -390,3 +390,44 @@ def test_the_mentee_dashboard_costs_the_same_queries(
     with django_assert_num_queries(13):
         response = client.get(reverse("dashboard"))
     assert len(response.context["top_matches"].matches) == (3 if extra else 2)
+
+
+def test_near_ties_take_turns_at_the_top_day_by_day(db, mentee_ana):
+    import time_machine
+
+    english, python = language("en", "English"), skill("Python")
+    ana = person("ana@example.org", user=mentee_ana, mentee=True, languages=[(english, 4)])
+    persona(ana, nice=(python,))
+    twins = [
+        person(
+            f"twin{n}@example.org", mentor=True, languages=[(english, 4)], expertise=[(python, 4)]
+        )
+        for n in range(2)
+    ]
+    firsts = set()
+    for day in range(1, 15):
+        with time_machine.travel(f"2026-11-{day:02d} 12:00Z", tick=False):
+            page = rank_mentors(user=ana, filters=MentorFilters())
+            again = rank_mentors(user=ana, filters=MentorFilters())
+        assert [m.id for m in page.matches] == [m.id for m in again.matches]  # stable in a day
+        assert page.matches[0].score == page.matches[1].score
+        firsts.add(page.matches[0].id)
+
+    assert firsts == {twin.pk for twin in twins}
+
+
+def test_peer_programmes_score_both_ways_the_same(world, client):
+    Program.objects.create(name="Peers", slug="peers", kind=Program.Kind.PEER)
+    ana, ben = world["ana"], world["ben"]
+    # Both take part on both sides.
+    services.update_profile(profile=Profile.objects.get(user=ana), fields={"is_mentor": True})
+    services.replace_expertise(profile=Profile.objects.get(user=ana), items=[(world["go"], 4)])
+    services.update_profile(profile=Profile.objects.get(user=ben), fields={"is_mentee": True})
+    persona(ben, nice=(world["go"],))
+
+    client.force_login(ana)
+    ana_sees = client.get(reverse("api:mentor-detail", args=[ben.pk]), {"program": "peers"}).json()
+    client.force_login(ben)
+    ben_sees = client.get(reverse("api:mentor-detail", args=[ana.pk]), {"program": "peers"}).json()
+
+    assert ana_sees["score"] == pytest.approx(ben_sees["score"], abs=1e-4)
