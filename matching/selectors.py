@@ -212,13 +212,6 @@ def rank_mentors(
     offers = context.index.offers
     mask = _filter_mask(context, filters)
     count = int(mask.sum())
-    keys = exposure.ranking_keys(
-        context.scored.total,
-        offers.ids,
-        offers.free_places,
-        offers.pending,
-        exposure.rotation_seed(user.pk, context.today),
-    )
     offset = (page - 1) * page_size
     today_date = timezone.localdate()
     matches: list[MentorMatch] = []
@@ -226,7 +219,16 @@ def rank_mentors(
     # who is still a mentor and who can take a request, and the page is refilled.
     extra = max(5, page_size // 2)
     for _attempt in range(3):
-        positions = exposure.top(keys, offers.ids, mask, offset=offset, limit=page_size + extra)
+        positions = exposure.rank_positions(
+            context.scored.total,
+            offers.ids,
+            mask,
+            offers.free_places,
+            offers.pending,
+            exposure.rotation_seed(user.pk, context.today),
+            offset=offset,
+            limit=page_size + extra,
+        )
         wanted_ids = [int(offers.ids[p]) for p in positions]
         profiles = _page_profiles(wanted_ids)
         matches = []

@@ -83,3 +83,29 @@ def top(
         positions = positions[keys[positions] >= cut]
     order = np.lexsort((ids[positions], -keys[positions]))
     return positions[order][offset:wanted]
+
+
+def rank_positions(
+    scores: npt.NDArray[np.float64],
+    ids: npt.NDArray[np.int64],
+    candidates: npt.NDArray[np.bool_],
+    free_places: npt.ArrayLike,
+    pending: npt.ArrayLike,
+    seed: int,
+    *,
+    offset: int,
+    limit: int,
+) -> npt.NDArray[np.intp]:
+    """`top` of `ranking_keys`, computing keys for the candidates only (the browse path)."""
+    positions = np.flatnonzero(candidates)
+    keys = ranking_keys(
+        scores[positions],
+        ids[positions],
+        np.asarray(free_places)[positions],
+        np.asarray(pending)[positions],
+        seed,
+    )
+    chosen = top(
+        keys, ids[positions], np.ones(len(positions), dtype=bool), offset=offset, limit=limit
+    )
+    return positions[chosen]

@@ -17,8 +17,8 @@ order, and the score stays honest about how much we know.
 - experience: seniority fit (the gap table of the programme kind, or the
   persona's wanted level) and the persona's minimum years, averaged.
 - traits: the share of wanted traits the mentor has.
-- languages: the best shared language by both people's proficiency (two
-  fluent speakers 1.0; a basic speaker counts a quarter), capped at 1.
+- languages: the shared languages by both people's proficiency (two fluent
+  speakers 1.0; a basic speaker counts a quarter), summed and capped at 1.
 - availability: shared hours a week (real UTC slots) over the mentee's
   target hours, capped at 1.
 - formats: the share of wanted formats offered, and rhythm fit, averaged.
@@ -109,7 +109,8 @@ class Weights:
             number = isinstance(value, int | float) and not isinstance(value, bool)
             if not number or not 0 <= value < 1e6:
                 raise WeightsError(f"The weight of {name} must be a number of 0 or more.")
-            merged[name] = float(value)
+            # Weights too small to survive float32 arithmetic count as 0.
+            merged[name] = float(value) if value >= 1e-6 else 0.0
         total = sum(merged.values())
         if total <= 0:
             raise WeightsError("At least one weight must be above 0.")
@@ -189,6 +190,15 @@ def trait_rows(seekers: Seekers) -> tuple[F64, F64]:
 # --- One mentee against all mentors (the ranking path) ----------------------------------
 
 
+def _neutral(n: int) -> F64:
+    """NEUTRAL for everyone, without writing n numbers (a read-only broadcast)."""
+    return np.broadcast_to(np.float64(NEUTRAL), (n,))
+
+
+def _is_neutral(values: F64) -> bool:
+    return values.ndim == 1 and values.strides == (0,)
+
+
 @dataclass(frozen=True)
 class Scored:
     """Scores of one mentee against every mentor position of an Offers."""
@@ -244,7 +254,7 @@ def score_one(
         depth = np.minimum(1.0, (1 + KAPPA) * covered_fit / (covered_fit + KAPPA))
         values["skills"] = depth * (covered / total_importance)
     else:
-        values["skills"] = np.full(n, NEUTRAL)
+        values["skills"] = _neutral(n)
 
     must_cols, _ = seeker.must.row(0)
     if len(must_cols):
@@ -272,7 +282,7 @@ def score_one(
         values["languages"] = np.where(known, np.minimum(1.0, shared), NEUTRAL)
         no_language = known & (shared <= 0)
     else:
-        values["languages"] = np.full(n, NEUTRAL)
+        values["languages"] = _neutral(n)
         no_language = np.zeros(n, dtype=bool)
 
     # Industry.
@@ -282,7 +292,7 @@ def score_one(
         holders = np.concatenate([ind.pos[ind.ptr[c] : ind.ptr[c + 1]] for c in ind_cols])
         values["industry"] = np.minimum(1.0, np.bincount(holders, minlength=n).astype(np.float64))
     else:
-        values["industry"] = np.full(n, NEUTRAL)
+        values["industry"] = _neutral(n)
 
     # Experience, traits, formats: small per-mentee tables read at each mentor's code.
     sen_row, years_row, exp_const = experience_rows(seeker, kind)
@@ -313,7 +323,7 @@ def score_one(
         values["availability"] = np.minimum(1.0, shared_hours / float(seeker.target_hours[0]))
     else:
         shared_hours = np.full(n, np.nan)
-        values["availability"] = np.full(n, NEUTRAL)
+        values["availability"] = _neutral(n)
 
     closed = ~offers.open_to_requests(today)
     excluded = np.isin(offers.ids, np.fromiter(exclude_ids, dtype=np.int64)) | (
@@ -324,7 +334,8 @@ def score_one(
         back = score_matrix(
             reverse_seekers,
             reverse_offer,
-            weights=weights,
+            # Only the values are read back, and they are exact when no weight is 0.
+            weights=Weights.of(dict.fromkeys(CRITERIA, 1.0)),
             kind=kind,
             components=True,
             today=today,
@@ -347,9 +358,15 @@ def score_one(
         must_unmet = must_unmet | back.must_unmet[:, 0]
         no_language = no_language | back.no_language[:, 0]
 
-    total = np.zeros(n)
+    constant = sum(weights[name] * NEUTRAL for name in CRITERIA if _is_neutral(values[name]))
+    total = np.full(n, float(constant))
+    scratch = np.empty(n)
     for name in CRITERIA:
-        total += weights[name] * values[name]
+        if not _is_neutral(values[name]):
+            np.multiply(values[name], weights[name], out=scratch)
+            total += scratch
+    # Normalised weights can sum to 1 + 2e-16.
+    np.minimum(total, 1.0, out=total)
     eligible = ~(no_language | must_unmet | closed | excluded)
     return Scored(total, eligible, values, shared_hours, no_language, must_unmet, closed, excluded)
 
@@ -426,7 +443,8 @@ def score_matrix(
     skills ratio are elementwise, on blocks that stay in cache, two at a time.
 
     Scores are exact to about 1e-4 (the linear part shares a float32 with the
-    slot count). `values` (components=True) are for eligible pairs only.
+    slot count). `values` (components=True) are for eligible pairs only, and for
+    criteria whose weight is above 0.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -568,7 +586,7 @@ def score_matrix(
         lang = np.minimum(rest, 1)
         lang *= np.float32(w["languages"])
         total += lang
-        scores[rows] = total
+        np.minimum(total, 1, out=scores[rows])
         ok = must_ok & speaks
         ok &= open_m[None, :]
         eligible[rows] = ok
@@ -622,6 +640,20 @@ def score_matrix(
         row, column = mentee_at.get(mentee_id), mentor_at.get(mentor_id)
         if row is not None and column is not None:
             eligible[row, column] = False
+    if kept is not None and any(w[name] == 0 for name in CRITERIA):
+        # A weight of 0 hides its criterion's value in the folded products: read
+        # the values with every criterion counted, the scores stay these.
+        uniform = Weights.of(dict.fromkeys(CRITERIA, 1.0))
+        kept = score_matrix(
+            seekers,
+            offers,
+            weights=uniform,
+            kind=kind,
+            today=today,
+            block=block,
+            components=True,
+            check_open=check_open,
+        ).values
     return Matrix(scores, eligible, unmet_all, no_language_all, kept)
 
 
