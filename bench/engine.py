@@ -1,0 +1,117 @@
+"""The matching maths on synthetic arrays (no database): the bulk matrix and one ranking."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from bench import synthetic
+from matching.engine import exposure
+from matching.engine.features import Offers, Seekers
+from matching.engine.scoring import Weights, score_matrix, score_one
+
+REPEATS = 5
+# Shapes of score_matrix's three products at 10k x 2k: slots and linear columns,
+# skills, and languages with must-haves and industries.
+FLOOR_INNER = (746, 70, 127)
+RANK_MENTEES = 50
+RANK_ROUNDS = 3
+DAY = 739_000  # a day number for the rotation seed (any fixed day)
+
+Result = tuple[str, float, str]
+
+
+def _median_seconds(run, repeats: int = REPEATS) -> float:
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def matrix_benchmarks() -> list[Result]:
+    seekers = synthetic.seekers(10_000)
+    offers = synthetic.offers(2_000, seed=5)
+    weights = Weights.of()
+
+    def run_matrix() -> None:
+        score_matrix(seekers, offers, weights=weights)
+
+    run_matrix()  # warm-up (allocator, BLAS threads)
+    matrix = _median_seconds(run_matrix)
+
+    rng = np.random.default_rng(0)
+    e, m = len(seekers), len(offers)
+    lefts = [rng.random((e, k), dtype=np.float32) for k in FLOOR_INNER]
+    rights = [rng.random((k, m), dtype=np.float32) for k in FLOOR_INNER]
+
+    def run_floor() -> None:
+        for left, right in zip(lefts, rights, strict=True):
+            np.matmul(left, right)
+
+    run_floor()
+    floor = _median_seconds(run_floor)
+    return [
+        ("matrix_10k_x_2k_seconds", matrix, "s"),
+        ("matrix_floor_seconds", floor, "s"),
+        ("matrix_vs_floor_ratio", matrix / floor, "x"),
+    ]
+
+
+def _popular(column_ptr: np.ndarray) -> int:
+    return int(np.argmax(np.diff(column_ptr)))
+
+
+def rank_once(
+    seeker: Seekers, offers: Offers, weights: Weights, skill_col: int, language_col: int
+) -> np.ndarray:
+    """What the browse page does in memory for one mentee with a skill and a language filter."""
+    n = len(offers)
+    scored = score_one(seeker, offers, weights=weights, today=0)
+    mask = scored.eligible.copy()
+    sk, lg = offers.skills, offers.languages
+    holders = np.zeros(n, dtype=bool)
+    holders[sk.pos[sk.ptr[skill_col] : sk.ptr[skill_col + 1]]] = True
+    mask &= holders
+    holders = np.zeros(n, dtype=bool)
+    holders[lg.pos[lg.ptr[language_col] : lg.ptr[language_col + 1]]] = True
+    mask &= holders
+    int(mask.sum())  # the page's count
+    return exposure.rank_positions(
+        scored.total,
+        offers.ids,
+        mask,
+        offers.free_places,
+        offers.pending,
+        exposure.rotation_seed(int(seeker.ids[0]), DAY),
+        offset=0,
+        limit=20,
+    )
+
+
+def rank_benchmarks() -> list[Result]:
+    mentees = synthetic.seekers(200)
+    rows = [mentees.take(i) for i in range(RANK_MENTEES)]
+    weights = Weights.of()
+    results: list[Result] = []
+    for n, label in ((10_000, "10k"), (100_000, "100k")):
+        offers = synthetic.offers(n)
+        skill_col = _popular(offers.skills.ptr)
+        language_col = _popular(offers.languages.ptr)
+        for row in rows:  # warm-up
+            rank_once(row, offers, weights, skill_col, language_col)
+        timings = []
+        for _ in range(RANK_ROUNDS):
+            for row in rows:
+                started = time.perf_counter()
+                rank_once(row, offers, weights, skill_col, language_col)
+                timings.append((time.perf_counter() - started) * 1000)
+        p50 = float(np.percentile(timings, 50))
+        p95 = float(np.percentile(timings, 95))
+        results += [(f"rank_{label}_p50_ms", p50, "ms"), (f"rank_{label}_p95_ms", p95, "ms")]
+        if n == 100_000:
+            results.append(("index_100k_megabytes", offers.nbytes() / 1e6, "MB"))
+    return results
