@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
+from matching.index import Vocabulary
 from matching.models import Program
 from matching.selectors import MentorFilters
 from profiles.models import Industry, Language, MentoringKind, Skill
@@ -72,3 +77,55 @@ class MentorFilterForm(forms.Form):
             any(data.get(name) for name in ("skill", "industry", "language", "min_hours", "kind"))
             or data.get("accepting") is False
         )
+
+
+@lru_cache(maxsize=8)
+def _sorted_options(vocab: Vocabulary, kind: str) -> tuple[tuple[str, str], ...]:
+    ids, names = {
+        "skill": (vocab.skill_ids, vocab.skill_names),
+        "industry": (vocab.industry_ids, vocab.industry_names),
+        "language": (vocab.language_ids, vocab.language_names),
+    }[kind]
+    pairs = sorted(zip(names, ids.tolist(), strict=True), key=lambda pair: pair[0].lower())
+    return tuple((str(pk), str(escape(name))) for name, pk in pairs)
+
+
+TAXONOMY_FIELDS = {"skill": "Any skill", "industry": "Any industry", "language": "Any language"}
+
+
+def _options(choices: Iterable[tuple[str, str]], chosen: str) -> SafeString:
+    parts = [
+        f'<option value="{value}"{" selected" if value == chosen else ""}>{label}</option>'
+        for value, label in choices
+    ]
+    return mark_safe("".join(parts))  # noqa: S308  (values are ids or fixed words, labels escaped)
+
+
+def filter_options(
+    vocab: Vocabulary, form: MentorFilterForm, programs: Iterable[Program] = ()
+) -> dict[str, SafeString]:
+    """Every select's options as HTML: the taxonomy from the index's vocabulary.
+
+    The same choices the form validates, without a query or a widget template per
+    option on every browse (about 130 of them).
+    """
+
+    def chosen(name: str) -> str:
+        return str(form.data.get(name, "")) if form.is_bound else ""
+
+    out = {
+        name: _options([("", empty), *_sorted_options(vocab, name)], chosen(name))
+        for name, empty in TAXONOMY_FIELDS.items()
+    }
+    out["kind"] = _options(
+        [("", "Any kind"), *((v, str(escape(label))) for v, label in MentoringKind.choices)],
+        chosen("kind"),
+    )
+    out["accepting"] = _options(
+        [("true", "Taking mentees now"), ("false", "Everyone")], chosen("accepting") or "true"
+    )
+    out["program"] = _options(
+        [("", "Default weights"), *((p.slug, str(escape(p.name))) for p in programs)],
+        chosen("program"),
+    )
+    return out

@@ -21,12 +21,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from matching.engine import exposure
-from matching.engine.features import KINDS, Offers, Person, Seekers, Vocabulary, offers_from
+from matching.engine.features import KINDS, Offers, Person, Seekers, offers_from
+from matching.engine.features import Vocabulary as Sizes
 from matching.engine.scoring import ONE_TO_ONE, PEER, Scored, Weights, score_one
 from matching.explanations import Explanation, explain
 from matching.index import (
     MentorIndex,
     SeekerFacts,
+    Vocabulary,
     VocabularyChanged,
     current_index,
     load_offers,
@@ -75,6 +77,7 @@ class MentorPage:
     facts: SeekerFacts
     weights: Weights
     program: Program | None
+    vocab: Vocabulary
 
     @property
     def pages(self) -> int:
@@ -141,10 +144,10 @@ def _as_offer(index: MentorIndex, user_id: int) -> Offers:
     offer = load_offers(index.vocab, index.week_start, profile_ids)
     if len(offer) == 0:
         # Not a mentor themself: an empty offer (no skills, no languages listed).
-        vocab = Vocabulary(
+        sizes = Sizes(
             len(index.vocab.skill_ids), len(index.vocab.language_ids), len(index.vocab.industry_ids)
         )
-        offer = offers_from([Person(id=user_id)], vocab)
+        offer = offers_from([Person(id=user_id)], sizes)
     return offer
 
 
@@ -253,6 +256,7 @@ def rank_mentors(
         facts=context.facts,
         weights=context.weights,
         program=filters.program,
+        vocab=context.index.vocab,
     )
 
 

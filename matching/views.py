@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from matching.forms import MentorFilterForm
+from matching.forms import MentorFilterForm, filter_options
 from matching.models import Program
 from matching.selectors import MentorFilters, get_mentor_match, rank_mentors
 from mentorship.types import AuthenticatedHttpRequest
@@ -41,6 +42,7 @@ def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = rank_mentors(
         user=request.user, filters=filters, page=_page_number(request), page_size=PAGE_SIZE
     )
+    programs = list(Program.objects.only("slug", "name").order_by("name"))
     context: dict[str, Any] = {
         "form": form,
         "page": page,
@@ -48,7 +50,11 @@ def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filtered": form.is_filtered(),
         "viewer_zone": page.facts.time_zone,
         "gaps": page.matches[0].explanation.inactive if page.matches else [],
-        "has_programs": Program.objects.exists(),
+        "options": filter_options(page.vocab, form, programs),
+        "has_programs": bool(programs),
+        # Each card links to browse_url + id + "/": one reverse() per page, not per card.
+        "browse_url": reverse("matching:browse"),
+        "availability_url": reverse("profiles:availability"),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "matching/_results.html", context)
