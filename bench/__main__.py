@@ -332,7 +332,7 @@ def main() -> None:
     report(engine.matrix_benchmarks())
     print(
         f"# rank: {engine.RANK_MENTEES} mentees x {engine.RANK_ROUNDS} rounds, score_one + "
-        "filters (the most held skill and language) + ranking_keys + top 20",
+        "filters (the most held skill and language) + rank_positions (top 20)",
         flush=True,
     )
     report(engine.rank_benchmarks())
