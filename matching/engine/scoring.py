@@ -531,6 +531,9 @@ def score_matrix(
         ]
     ).astype(np.float32)
     ind_e = wanted_ind.astype(np.float32)
+    # Scaled by powers of two, so the products stay exact and arrive decoded-ready.
+    wanted_scaled = (wanted * np.float32(2 / SKILL_STEP)).astype(np.float32)
+    hard_scaled = (hard_e * np.float32(1 / INDUSTRY_STEP)).astype(np.float32)
     # Availability: min(1, quarters / (4 * target)) * weight == min(quarters * a, weight).
     av_scale = (w["availability"] / (4 * seekers.target_hours)).astype(np.float32)
     coverage_scale = np.divide(
@@ -558,8 +561,7 @@ def score_matrix(
         np.minimum(quarters, np.float32(w["availability"]), out=quarters)
         total += quarters
 
-        y = wanted[rows] @ skills_m
-        y *= np.float32(2 / SKILL_STEP)
+        y = wanted_scaled[rows] @ skills_m  # 2 * covered + 2N / STEP
         # Importance comes in halves, so 2 * covered is a whole number and N < STEP / 2.
         covered2 = np.floor(y)  # 2 * covered importance
         fit = y
@@ -572,26 +574,24 @@ def score_matrix(
         fit *= covered2
         total += fit
 
-        z = hard_e[rows] @ hard_m
-        z *= np.float32(1 / INDUSTRY_STEP)
+        z = hard_scaled[rows] @ hard_m  # industries + (language fit + MUST_STEP * unmet) / STEP
         industry = np.floor(z)
         rest = z
-        rest -= industry
-        rest *= np.float32(INDUSTRY_STEP)  # language fit + MUST_STEP * unmet
+        rest -= industry  # (language fit + MUST_STEP * unmet) / INDUSTRY_STEP
         if not fuse_industries:
             industry = ind_e[rows] @ industries_m
         np.minimum(industry, 1, out=industry)
         industry *= np.float32(w["industry"])
         total += industry
-        must_ok = rest < MUST_STEP
+        must_ok = rest < np.float32(MUST_STEP / INDUSTRY_STEP)
         speaks = rest > 0
-        lang = np.minimum(rest, 1)
-        lang *= np.float32(w["languages"])
+        lang = np.minimum(rest, np.float32(1 / INDUSTRY_STEP))
+        lang *= np.float32(INDUSTRY_STEP * w["languages"])
         total += lang
         np.minimum(total, 1, out=scores[rows])
-        ok = must_ok & speaks
+        ok = eligible[rows]
+        np.logical_and(must_ok, speaks, out=ok)
         ok &= open_m[None, :]
-        eligible[rows] = ok
         if kept is not None and unmet_all is not None and no_language_all is not None:
             unmet_all[rows] = ~must_ok
             no_language_all[rows] = ~speaks
