@@ -139,7 +139,7 @@ def index_benchmarks() -> list[tuple[str, float, str]]:
     from matching import index
     from profiles.availability import utc_slot_table, week_start_for
 
-    version = index.clock_version()
+    version, _taxonomy = index.clock_versions()
     week_start = week_start_for(timezone.now())
     built = []
 

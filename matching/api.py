@@ -99,8 +99,15 @@ def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
 
 
+YES, NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _filters(request: Request) -> MentorFilterForm:
-    form = MentorFilterForm(request.query_params)
+    params = request.query_params.copy()
+    accepting = str(params.get("accepting", "")).strip().lower()
+    if accepting in YES | NO:
+        params["accepting"] = "true" if accepting in YES else "false"
+    form = MentorFilterForm(params)
     if not form.is_valid():
         raise serializers.ValidationError(
             {field: [str(error) for error in errors] for field, errors in form.errors.items()}

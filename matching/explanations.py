@@ -237,7 +237,8 @@ def explain(
     ind_facts = []
     if ind_cols:
         if matched:
-            source = "like " + you if facts.uses_own_industry and voice == "mentee" else "as asked"
+            # Their own industry stands in when the persona names none: nobody "asked".
+            source = f"like {you}" if facts.uses_own_industry else "as asked"
             ind_facts.append(f"Knows {_join(matched)}, {source}")
         else:
             named = _join([vocab.industry_names[c] for c in ind_cols])
@@ -312,24 +313,34 @@ def explain(
     # Languages.
     lang_cols, _ = seeker.languages.row(0)
     shared_langs = []
+    asked_only = []  # languages the mentee asked for without speaking them
     for col in lang_cols.tolist():
         proficiency = int(offers.languages.lookup(col, [position])[0])
         if proficiency:
-            shared_langs.append((proficiency, vocab.language_names[col]))
+            name = vocab.language_names[col]
+            if int(vocab.language_ids[col]) in facts.spoken_languages:
+                shared_langs.append((proficiency, name))
+            else:
+                asked_only.append(name)
     shared_langs.sort(reverse=True)
     lang_facts = []
-    names = [name for _, name in shared_langs]
+    names = [name for _, name in shared_langs] + asked_only
     if shared_langs:
-        lang_facts.append(f"Both {'of you ' if voice == 'mentor' else ''}speak {_join(names)}")
+        spoken_both = [name for _, name in shared_langs]
+        lang_facts.append(
+            f"Both {'of you ' if voice == 'mentor' else ''}speak {_join(spoken_both)}"
+        )
         best, best_name = shared_langs[0]
         if best < 3:
             lang_facts.append(f"{best_name} at a {PROFICIENCY_WORDS[best]} level")
+    if asked_only:
+        lang_facts.append(f"Speaks {_join(asked_only)}, as {you} asked")
     elif not len(lang_cols):
         lang_facts.append(f"{your.capitalize()} languages are not listed yet")
     criteria.append(
         _criterion(
             "languages", weights, values, lang_facts, active=bool(len(lang_cols)),
-            good=bool(shared_langs) and values["languages"] >= 0.5,
+            good=bool(names) and values["languages"] >= 0.5,
             short=f"Speaks {_join(names)}",
         )
     )  # fmt: skip

@@ -57,7 +57,8 @@ class MentorFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", "input")
 
     def filters(self) -> MentorFilters:
-        data = self.cleaned_data
+        """The filters from the fields that are valid (call is_valid() first)."""
+        data = getattr(self, "cleaned_data", {})
         min_hours = data.get("min_hours")
         return MentorFilters(
             skill=data["skill"].pk if data.get("skill") else None,
@@ -125,7 +126,7 @@ def filter_options(
         [("true", "Taking mentees now"), ("false", "Everyone")], chosen("accepting") or "true"
     )
     out["program"] = _options(
-        [("", "Default weights"), *((p.slug, str(escape(p.name))) for p in programs)],
+        [("", "Default weights"), *((str(escape(p.slug)), str(escape(p.name))) for p in programs)],
         chosen("program"),
     )
     return out

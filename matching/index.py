@@ -143,6 +143,7 @@ class MentorIndex:
     offers: Offers
     week_start: date
     version: int
+    taxonomy: int = 0  # DataClock.taxonomy_version the vocabulary was read at
     _order: npt.NDArray[np.intp] = field(init=False, repr=False)
     _peer_seekers: Seekers | None = field(default=None, init=False, repr=False)
 
@@ -362,6 +363,7 @@ class SeekerFacts:
     has_persona: bool
     has_goals: bool
     uses_own_industry: bool  # no persona industries: their own industry stands in
+    spoken_languages: frozenset[int] = frozenset()  # language ids they speak themselves
 
 
 def load_seekers(
@@ -378,7 +380,7 @@ def load_seeker(vocab: Vocabulary, week_start: date, user_id: int) -> tuple[Seek
 def _load_seekers(
     vocab: Vocabulary, week_start: date, user_ids: Sequence[int], *, with_slots: bool
 ) -> tuple[Seekers, list[SeekerFacts]]:
-    """People as mentees, in the order of `user_ids`: 8 queries whatever their number."""
+    """People as mentees, in the order of `user_ids`: 9 queries whatever their number."""
     n = len(user_ids)
     row_of = {uid: p for p, uid in enumerate(user_ids)}
     profiles = {
@@ -405,12 +407,15 @@ def _load_seekers(
         wanted[p][skill_id] = max(wanted[p].get(skill_id, 0.0), weight)
         if importance == PersonaSkill.Importance.MUST:
             must[p].add(skill_id)
-    has_goals = set()
+    has_goals = set(
+        Goal.objects.filter(owner_id__in=user_ids, status=Goal.Status.ACTIVE).values_list(
+            "owner_id", flat=True
+        )
+    )
     for owner_id, skill_id, priority in Goal.skills.through.objects.filter(
         goal__owner_id__in=user_ids, goal__status=Goal.Status.ACTIVE
     ).values_list("goal__owner_id", "skill_id", "goal__priority"):
         p = row_of[owner_id]
-        has_goals.add(owner_id)
         weight = GOAL_PRIORITY_WEIGHT.get(priority, 1.0)
         wanted[p][skill_id] = max(wanted[p].get(skill_id, 0.0), weight)
     wanted_industries: list[set[int]] = [set() for _ in range(n)]
@@ -466,12 +471,11 @@ def _load_seekers(
                         any_preferred=any_preferred,
                     )
                 )
-            if spoken[p]:
-                # A language asked for but not listed as one's own still counts.
-                for language_id in preferred[p] - set(spoken[p]):
-                    l_rows.append(p)
-                    l_cols.append(int(vocab.language_cols([language_id])[0]))
-                    l_vals.append(1.0)
+            # A language asked for but not listed as one's own still counts.
+            for language_id in preferred[p] - set(spoken[p]):
+                l_rows.append(p)
+                l_cols.append(int(vocab.language_cols([language_id])[0]))
+                l_vals.append(1.0)
             industries = wanted_industries[p]
             uses_own = not industries and profile is not None and profile[3] is not None
             if uses_own and profile is not None:
@@ -497,6 +501,7 @@ def _load_seekers(
                     has_persona=persona is not None,
                     has_goals=uid in has_goals,
                     uses_own_industry=uses_own,
+                    spoken_languages=frozenset(spoken[p]),
                 )
             )
     except KeyError as error:
@@ -527,51 +532,66 @@ _seekers: OrderedDict[tuple[int, int, date, int], tuple[Seekers, SeekerFacts]] =
 SEEKER_CACHE_SIZE = 2048
 
 
-def clock_version() -> int:
-    return DataClock.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def clock_versions() -> tuple[int, int]:
+    """The DataClock's data and taxonomy versions (0, 0 before the first change)."""
+    row = DataClock.objects.filter(pk=1).values_list("version", "taxonomy_version").first()
+    return (row[0], row[1]) if row else (0, 0)
 
 
-def build_index(*, version: int, week_start: date) -> MentorIndex:
+def build_index(*, version: int, week_start: date, taxonomy: int = 0) -> MentorIndex:
     vocab = Vocabulary.load()
-    return MentorIndex(vocab, load_offers(vocab, week_start), week_start, version)
+    return MentorIndex(vocab, load_offers(vocab, week_start), week_start, version, taxonomy)
 
 
 def _refresh(index: MentorIndex, version: int) -> MentorIndex:
     """Re-encode the people stamped after the index's version and splice them in."""
     changed = list(
-        Profile.objects.filter(data_version__gt=index.version).values_list("pk", "user_id")
+        Profile.objects.filter(data_version__gt=index.version).values_list(
+            "pk", "user_id", "is_mentor", "user__is_active"
+        )
     )
-    profile_ids = [pk for pk, _ in changed]
-    fresh = load_offers(index.vocab, index.week_start, profile_ids)
-    offers = index.offers.replace_people([uid for _, uid in changed], fresh if len(fresh) else None)
-    refreshed = MentorIndex(index.vocab, offers, index.week_start, version)
-    # Deleted people leave no stamp behind; the mentor count tells.
+    relevant = [
+        (pk, uid)
+        for pk, uid, mentor, active in changed
+        if (mentor and active) or index.position(uid) is not None
+    ]
+    offers = index.offers
+    if relevant:
+        fresh = load_offers(index.vocab, index.week_start, [pk for pk, _ in relevant])
+        offers = offers.replace_people([uid for _, uid in relevant], fresh if len(fresh) else None)
+    # Deleted people leave no stamp behind; the mentor count tells (one COUNT).
     if len(offers) != _mentors().count():
         present = np.fromiter(_mentors().values_list("user_id", flat=True), dtype=np.int64)
-        gone = np.setdiff1d(offers.ids, present)
-        refreshed = MentorIndex(
-            index.vocab, offers.replace_people(gone, None), index.week_start, version
-        )
-    return refreshed
+        offers = offers.replace_people(np.setdiff1d(offers.ids, present), None)
+    if offers is index.offers:
+        # Only mentees (or other non-mentors) changed: no re-sorting.
+        index.version = version
+        return index
+    return MentorIndex(index.vocab, offers, index.week_start, version, index.taxonomy)
 
 
-def current_index(*, now: datetime, version: int | None = None) -> MentorIndex:
+def current_index(
+    *, now: datetime, version: int | None = None, taxonomy: int | None = None
+) -> MentorIndex:
     """This process's index, brought up to the database's version (one query when current)."""
     global _index
-    if version is None:
-        version = clock_version()
+    if version is None or taxonomy is None:
+        version, taxonomy = clock_versions()
     week_start = week_start_for(now)
     with _lock:
         index = _index
-        if index is not None and index.week_start == week_start and index.version == version:
+        same_week = index is not None and index.week_start == week_start
+        current = index is not None and same_week and index.taxonomy == taxonomy
+        if current and index is not None and version <= index.version:
+            # Current, or another thread refreshed past what this one read.
             return index
         try:
-            if index is None or index.week_start != week_start or version < index.version:
-                index = build_index(version=version, week_start=week_start)
+            if index is None or not same_week or index.taxonomy != taxonomy:
+                index = build_index(version=version, week_start=week_start, taxonomy=taxonomy)
             else:
                 index = _refresh(index, version)
         except VocabularyChanged:
-            index = build_index(version=version, week_start=week_start)
+            index = build_index(version=version, week_start=week_start, taxonomy=taxonomy)
         _index = index
         return index
 
@@ -605,3 +625,22 @@ def forget() -> None:
     with _lock:
         _index = None
         _seekers.clear()
+
+
+def refresh_people(user_ids: Sequence[int]) -> None:
+    """Re-encode these people now: the database disagreed with this process's index.
+
+    A write that was not stamped (or not yet visible when the index was read)
+    would otherwise keep a full or departed mentor on someone's page.
+    """
+    global _index
+    with _lock:
+        index = _index
+        if index is None or not user_ids:
+            return
+        profile_ids = list(
+            Profile.objects.filter(user_id__in=user_ids).values_list("pk", flat=True)
+        )
+        fresh = load_offers(index.vocab, index.week_start, profile_ids)
+        offers = index.offers.replace_people(list(user_ids), fresh if len(fresh) else None)
+        _index = MentorIndex(index.vocab, offers, index.week_start, index.version, index.taxonomy)

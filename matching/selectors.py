@@ -30,8 +30,10 @@ from matching.index import (
     SeekerFacts,
     Vocabulary,
     VocabularyChanged,
+    clock_versions,
     current_index,
     load_offers,
+    refresh_people,
     seeker_for,
 )
 from matching.models import Program
@@ -95,29 +97,33 @@ class _Context:
     today: int
 
 
-def _versions(user_id: int) -> tuple[int, int]:
-    """The DataClock version and the person's own data version, in one query."""
+def _versions(user_id: int) -> tuple[int, int, int]:
+    """The DataClock's versions and the person's own data version, in one query."""
+    clock = DataClock.objects.filter(pk=1)
     row = (
         Profile.objects.filter(user_id=user_id)
-        .annotate(clock=Subquery(DataClock.objects.filter(pk=1).values("version")[:1]))
-        .values_list("clock", "data_version")
+        .annotate(
+            clock=Subquery(clock.values("version")[:1]),
+            taxonomy=Subquery(clock.values("taxonomy_version")[:1]),
+        )
+        .values_list("clock", "taxonomy", "data_version")
         .first()
     )
     if row is None:
-        clock = DataClock.objects.filter(pk=1).values_list("version", flat=True).first()
-        return clock or 0, 0
-    return row[0] or 0, row[1]
+        version, taxonomy = clock_versions()
+        return version, taxonomy, 0
+    return row[0] or 0, row[1] or 0, row[2]
 
 
 def _context(user_id: int, program: Program | None) -> _Context:
     now = timezone.now()
-    clock, own_version = _versions(user_id)
-    index = current_index(now=now, version=clock)
+    clock, taxonomy, own_version = _versions(user_id)
+    index = current_index(now=now, version=clock, taxonomy=taxonomy)
     try:
         seeker, facts = seeker_for(index, user_id=user_id, data_version=own_version)
     except VocabularyChanged:
         # The mentee wants a skill newer than the index: rebuild it with the new taxonomy.
-        index = current_index(now=now, version=clock)
+        index = current_index(now=now, version=clock, taxonomy=taxonomy)
         seeker, facts = seeker_for(index, user_id=user_id, data_version=own_version)
     weights = program.engine_weights() if program else Weights.of()
     kind = program.kind if program else ONE_TO_ONE
@@ -208,20 +214,23 @@ def _is_open(profile: Profile, today_date: date) -> bool:
 def rank_mentors(
     *, user: User, filters: MentorFilters, page: int = 1, page_size: int = 20
 ) -> MentorPage:
-    """Mentors for this mentee, best first (fair exposure applied), one page of them."""
+    """Mentors for this mentee, best first (fair exposure applied), one page of them.
+
+    The page's mentors are read from the database as the page is built. Should
+    the database disagree with this process's index about one of them (a write
+    it has not seen yet), those people are re-encoded and the list ranked again,
+    so the count, the paging and the page always come from the same data.
+    """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
-    context = _context(user.pk, filters.program)
-    offers = context.index.offers
-    mask = _filter_mask(context, filters)
-    count = int(mask.sum())
-    offset = (page - 1) * page_size
     today_date = timezone.localdate()
-    matches: list[MentorMatch] = []
-    # The index may lag a write by a moment: the database has the last word on
-    # who is still a mentor and who can take a request, and the page is refilled.
-    extra = max(5, page_size // 2)
-    for _attempt in range(3):
+    for _attempt in range(2):
+        context = _context(user.pk, filters.program)
+        offers = context.index.offers
+        mask = _filter_mask(context, filters)
+        count = int(mask.sum())
+        # Past the end (an old link, a list that shrank): the last page.
+        number = min(max(1, page), max(1, math.ceil(count / page_size)))
+        offset = (number - 1) * page_size
         positions = exposure.rank_positions(
             context.scored.total,
             offers.ids,
@@ -230,33 +239,50 @@ def rank_mentors(
             offers.pending,
             exposure.rotation_seed(user.pk, context.today),
             offset=offset,
-            limit=page_size + extra,
+            limit=page_size,
         )
-        wanted_ids = [int(offers.ids[p]) for p in positions]
-        profiles = _page_profiles(wanted_ids)
-        matches = []
-        for rank, position in enumerate(positions, start=offset + 1):
-            profile = profiles.get(int(offers.ids[position]))
-            if profile is None or not profile.is_mentor or not profile.user.is_active:
-                continue
-            is_open = _is_open(profile, today_date) and bool(context.scored.eligible[position])
-            if filters.accepting_only and not is_open:
-                continue
-            matches.append(_match(context, position, profile, is_open, rank))
-            if len(matches) == page_size:
-                break
-        if len(matches) == page_size or len(positions) < page_size + extra:
+        profiles = _page_profiles([int(offers.ids[p]) for p in positions])
+        stale = [
+            int(offers.ids[p])
+            for p in positions
+            if not _agrees(profiles.get(int(offers.ids[p])), offers, p, context.today)
+        ]
+        if not stale:
             break
-        extra *= 4
+        refresh_people(stale)
+    matches = [
+        _match(
+            context,
+            position,
+            profiles[int(offers.ids[position])],
+            _is_open(profiles[int(offers.ids[position])], today_date)
+            and bool(context.scored.eligible[position]),
+            rank,
+        )
+        for rank, position in enumerate(positions, start=offset + 1)
+        if int(offers.ids[position]) in profiles
+    ]
     return MentorPage(
         matches=matches,
         count=count,
-        page=page,
+        page=number,
         page_size=page_size,
         facts=context.facts,
         weights=context.weights,
         program=filters.program,
         vocab=context.index.vocab,
+    )
+
+
+def _agrees(profile: Profile | None, offers: Offers, position: int, today: int) -> bool:
+    """Whether the index's idea of this mentor matches the database's row."""
+    if profile is None or not profile.is_mentor or not profile.user.is_active:
+        return False
+    paused = profile.paused_until.toordinal() if profile.paused_until else 0
+    return (
+        int(offers.capacity[position]) == min(profile.capacity, 255)
+        and bool(offers.accepting[position]) == profile.accepting_mentees
+        and int(offers.paused_until[position]) == paused
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from matching.forms import MentorFilterForm, filter_options
 from matching.models import Program
@@ -36,9 +37,14 @@ def _query_without_page(request: AuthenticatedHttpRequest) -> str:
 
 @login_required
 @require_safe
+@vary_on_headers("HX-Request")
 def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MentorFilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound and form.is_valid() else MentorFilters()
+    filters = MentorFilters()
+    if form.is_bound:
+        form.is_valid()
+        # A mistyped filter is shown with its error; the valid ones still apply.
+        filters = form.filters()
     page = rank_mentors(
         user=request.user, filters=filters, page=_page_number(request), page_size=PAGE_SIZE
     )
@@ -51,6 +57,10 @@ def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
         "viewer_zone": page.facts.time_zone,
         "gaps": page.matches[0].explanation.inactive if page.matches else [],
         "options": filter_options(page.vocab, form, programs),
+        "filter_errors": [
+            f"{form.fields[name].label or name}: {' '.join(str(e) for e in errors)}"
+            for name, errors in (form.errors.items() if form.is_bound else [])
+        ],
         "has_programs": bool(programs),
         # Each card links to browse_url + id + "/": one reverse() per page, not per card.
         "browse_url": reverse("matching:browse"),

@@ -19,15 +19,53 @@ from profiles.models import (
     SkillCategory,
     User,
 )
-from profiles.services import mark_profiles_changed
+from profiles.services import mark_profiles_changed, mark_taxonomy_changed
 
 
 class StampsMatchingData:
-    """Admin edits of what matching reads reach every process's mentor index."""
+    """Admin edits of what matching reads (goals, personas) reach every process's index.
+
+    Both owners are stamped when an admin moves a row to someone else.
+    """
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        obj._previous_owner_id = (
+            type(obj).objects.filter(pk=obj.pk).values_list("owner_id", flat=True).first()
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
 
     def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)  # type: ignore[misc]
-        mark_profiles_changed(user_ids=[form.instance.owner_id])
+        owners = {form.instance.owner_id, getattr(form.instance, "_previous_owner_id", None)}
+        mark_profiles_changed(user_ids=[pk for pk in owners if pk is not None])
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        owner_id = obj.owner_id
+        super().delete_model(request, obj)  # type: ignore[misc]
+        mark_profiles_changed(user_ids=[owner_id])
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        owners = list(queryset.values_list("owner_id", flat=True))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        mark_profiles_changed(user_ids=owners)
+
+
+class StampsTaxonomy:
+    """Skills, languages and industries edited in admin rebuild every index's vocabulary."""
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        mark_taxonomy_changed()
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        mark_taxonomy_changed()
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        mark_taxonomy_changed()
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -70,19 +108,23 @@ class UserAdmin(DjangoUserAdmin):
             # A deactivated mentor leaves everyone's list at the next browse.
             mark_profiles_changed(user_ids=[obj.pk])
 
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)
+        mark_profiles_changed()
+
     def delete_queryset(self, request: Any, queryset: Any) -> None:
         super().delete_queryset(request, queryset)
         mark_profiles_changed()
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin[Language]):
+class LanguageAdmin(StampsTaxonomy, admin.ModelAdmin[Language]):
     list_display = ("name", "code")
     search_fields = ("name", "code")
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin[Industry]):
+class IndustryAdmin(StampsTaxonomy, admin.ModelAdmin[Industry]):
     list_display = ("name",)
     search_fields = ("name",)
 
@@ -94,7 +136,7 @@ class SkillCategoryAdmin(admin.ModelAdmin[SkillCategory]):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin[Skill]):
+class SkillAdmin(StampsTaxonomy, admin.ModelAdmin[Skill]):
     list_display = ("name", "category")
     list_filter = ("category",)
     search_fields = ("name", "category__name")
@@ -142,6 +184,10 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
         super().save_related(request, form, formsets, change)
         # Admin edits reach every process's mentor index like edits on the site.
         mark_profiles_changed(profile_ids=[form.instance.pk])
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)
+        mark_profiles_changed()
 
     def delete_queryset(self, request: Any, queryset: Any) -> None:
         super().delete_queryset(request, queryset)

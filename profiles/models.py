@@ -258,6 +258,9 @@ class DataClock(models.Model):
     """
 
     version = models.PositiveBigIntegerField(default=0)
+    # Bumped (with version) when skills, languages or industries are added,
+    # renamed or removed: indexes then rebuild their vocabulary.
+    taxonomy_version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Profile data version {self.version}"

@@ -107,6 +107,16 @@ def mark_profiles_changed(
     return version
 
 
+def mark_taxonomy_changed() -> int:
+    """Skills, languages or industries changed: every index rebuilds its vocabulary."""
+    from django.db.models import F
+
+    with transaction.atomic():
+        version = mark_profiles_changed()
+        DataClock.objects.filter(pk=1).update(taxonomy_version=F("taxonomy_version") + 1)
+    return version
+
+
 def stamp_unversioned_profiles() -> int:
     """Stamp every profile never stamped (bulk-created ones) with a new version."""
     with transaction.atomic():

@@ -359,12 +359,6 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
 def public_profile(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     profile = selectors.get_public_profile(viewer=request.user, user_id=user_id)
     viewer_zone = timezone.get_current_timezone_name()
-    fit = None
-    if profile.is_mentee and profile.user_id != request.user.pk:
-        from matching.selectors import explain_mentee_for_mentor
-
-        # A mentor looking at a mentee reads how they fit, from their side.
-        fit = explain_mentee_for_mentor(mentor=request.user, mentee=profile.user)
     windows = [Window(w.weekday, w.start_minute, w.end_minute) for w in profile.availability.all()]
     return render(
         request,
@@ -381,7 +375,6 @@ def public_profile(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespo
             "mentoring_kinds": [MentoringKind(value).label for value in profile.mentoring_kinds],
             "available_hours": f"{sum(w.hours for w in windows):g}",
             "viewer_zone": viewer_zone,
-            "fit": fit,
         },
     )
 

@@ -594,7 +594,10 @@ def score_matrix(
         ok &= open_m[None, :]
         if kept is not None and unmet_all is not None and no_language_all is not None:
             unmet_all[rows] = ~must_ok
-            no_language_all[rows] = ~speaks
+            # The language fit alone, without the must-have steps riding on it.
+            language_fit = rest * np.float32(INDUSTRY_STEP)
+            language_fit -= np.float32(MUST_STEP) * np.floor(language_fit / np.float32(MUST_STEP))
+            no_language_all[rows] = ~(language_fit > 0)
 
             def share(part: F32, name: str) -> F32:
                 return part / w[name] if w[name] else np.zeros_like(part)
@@ -610,7 +613,7 @@ def score_matrix(
                 share(industry, "industry"),
                 NEUTRAL,
             )
-            kept["languages"][rows] = share(lang, "languages")
+            kept["languages"][rows] = np.minimum(language_fit, 1)
             kept["traits"][rows] = trait_row[rows] @ linear_m[:6] + trait_const[rows, None]
             kept["formats"][rows] = (
                 fmt_row[rows] @ linear_m[6:10]

@@ -347,16 +347,16 @@ def test_the_mentor_list_endpoint_costs_the_same_queries(
     assert response.json()["count"] == 2 + extra
 
 
-def test_a_mentor_reads_how_they_fit_on_a_mentees_profile(world, client):
+def test_a_mentors_view_of_a_mentees_profile_shows_no_goals_or_persona(world, client):
+    # The mentor's side of the fit names the mentee's goals and persona: it is for
+    # a mentor holding that mentee's request (the inbox), never a profile visit.
     client.force_login(world["ben"])
 
     html = client.get(reverse("profiles:public", args=[world["ana"].pk])).content.decode()
 
-    assert "How you fit Ana's goals" in html
-    assert "2 of Ana&#x27;s 2 wanted skills" in html
-    # Ana said nothing about formats: nothing for Ben to fix there.
-    assert "Not asked for by Ana yet: counts as neutral" in html
-    assert "Say how and how often you would like to meet." not in html
+    assert "How you fit" not in html
+    assert "wanted skills" not in html
+    assert "persona" not in html.lower().split("</header>", 1)[1]
 
 
 def test_people_who_do_not_mentor_see_no_fit_on_profiles(world, client):
@@ -452,3 +452,83 @@ def test_a_mentee_who_does_not_mentor_can_browse_a_peer_programme(world, client)
 
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]][:1] == [world["ben"].pk]
+
+
+def test_a_mistyped_filter_is_reported_and_the_others_still_apply(world, client):
+    client.force_login(world["ana"])
+
+    html = client.get(
+        reverse("matching:browse"),
+        {"skill": world["sql"].pk, "min_hours": "abc"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="results",
+    ).content.decode()
+
+    assert "1</strong> mentor matches your filters" in html
+    assert "Not applied" in html
+    assert "Shared hours a week (min.): Enter a number." in html
+
+
+def test_a_page_past_the_end_shows_the_last_page(world, client):
+    client.force_login(world["ana"])
+
+    body = client.get(reverse("api:mentor-list"), {"page": 99, "page_size": 1}).json()
+
+    assert body["count"] == 2
+    assert [row["rank"] for row in body["results"]] == [2]
+    assert body["next"] is None
+
+
+def test_the_api_reads_yes_and_no_as_people_write_them(world, client):
+    client.force_login(world["ana"])
+
+    for value, expected in (("0", 200), ("False", 200), ("yes", 200), ("maybe", 400)):
+        assert client.get(reverse("api:mentor-list"), {"accepting": value}).status_code == expected
+
+
+def test_pages_stay_consistent_when_the_database_is_ahead_of_the_index(world, client):
+    _more_mentors(world, 6)
+    client.force_login(world["ana"])
+    first = client.get(reverse("api:mentor-list"), {"page_size": 3}).json()
+    # A write this process's index has not seen (no stamp): the top mentor is full.
+    top = first["results"][0]["id"]
+    Profile.objects.filter(user_id=top).update(capacity=0)
+
+    pages = [
+        client.get(reverse("api:mentor-list"), {"page_size": 3, "page": n}).json()
+        for n in (1, 2, 3)
+    ]
+
+    ids = [row["id"] for body in pages for row in body["results"]]
+    assert top not in ids
+    assert len(ids) == len(set(ids)) == pages[0]["count"] == first["count"] - 1
+    assert [row["rank"] for body in pages for row in body["results"]] == list(
+        range(1, len(ids) + 1)
+    )
+
+
+def test_admin_deletions_and_renames_reach_the_index(world, client, admin_cy):
+    from profiles.models import Persona
+
+    client.force_login(world["ana"])
+    before = client.get(reverse("api:mentor-list")).json()["count"]
+    admin = client.__class__()
+    admin.force_login(admin_cy)
+
+    persona = Persona.objects.get(owner=world["ana"])
+    response = admin.post(
+        reverse("admin:profiles_persona_delete", args=[persona.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    # Without the persona's must-have, Dan (SQL only) fits Ana too.
+    assert client.get(reverse("api:mentor-list")).json()["count"] == before + 1
+
+    admin.post(
+        reverse("admin:profiles_skill_change", args=[world["python"].pk]),
+        {"name": "Python 3", "category": world["python"].category_id},
+    )
+    row = client.get(reverse("api:mentor-detail", args=[world["ben"].pk])).json()
+    skills = next(c for c in row["explanation"]["criteria"] if c["key"] == "skills")
+    assert skills["active"] is False  # Ana wants no skills any more...
+    html = client.get(reverse("matching:browse")).content.decode()
+    assert ">Python 3</option>" in html  # ...and the filters know the new name
