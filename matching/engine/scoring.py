@@ -190,6 +190,34 @@ def trait_rows(seekers: Seekers) -> tuple[F64, F64]:
 # --- One mentee against all mentors (the ranking path) ----------------------------------
 
 
+def _lookup_tables(seeker: Seekers, kind: str) -> tuple[F64, F64, F64]:
+    """One mentee's experience, trait and format values per mentor code, kept on the row."""
+    cache = seeker.__dict__.setdefault("_tables", {})
+    if kind not in cache:
+        sen_row, years_row, exp_const = experience_rows(seeker, kind)
+        exp_table = (sen_row[0][:, None] + years_row[0][None, :]).ravel() + exp_const[0]
+        trait_row, trait_const = trait_rows(seeker)
+        trait_table = (
+            _bit_matrix(np.arange(64, dtype=np.uint8), 6).T @ trait_row[0] + trait_const[0]
+        )
+        fmt_row, rhythm_row, fmt_const = format_rows(seeker)
+        fmt_table = (
+            (_bit_matrix(np.arange(16, dtype=np.uint8), 4).T @ fmt_row[0])[:, None]
+            + rhythm_row[0][None, :]
+        ).ravel() + fmt_const[0]
+        cache[kind] = (exp_table, trait_table, fmt_table)
+    return cache[kind]  # type: ignore[no-any-return]
+
+
+def _closed(offers: Offers, today: int) -> Bools:
+    """Who cannot take a request on day `today`, kept on the index for the day."""
+    cache = offers.__dict__.setdefault("_closed", {})
+    if today not in cache:
+        cache.clear()
+        cache[today] = ~offers.open_to_requests(today)
+    return cache[today]  # type: ignore[no-any-return]
+
+
 def _neutral(n: int) -> F64:
     """NEUTRAL for everyone, without writing n numbers (a read-only broadcast)."""
     return np.broadcast_to(np.float64(NEUTRAL), (n,))
@@ -295,17 +323,9 @@ def score_one(
         values["industry"] = _neutral(n)
 
     # Experience, traits, formats: small per-mentee tables read at each mentor's code.
-    sen_row, years_row, exp_const = experience_rows(seeker, kind)
-    exp_table = (sen_row[0][:, None] + years_row[0][None, :]).ravel() + exp_const[0]
+    exp_table, trait_table, fmt_table = _lookup_tables(seeker, kind)
     values["experience"] = np.take(exp_table, offers.experience_code)
-    trait_row, trait_const = trait_rows(seeker)
-    trait_table = _bit_matrix(np.arange(64, dtype=np.uint8), 6).T @ trait_row[0] + trait_const[0]
-    values["traits"] = np.take(trait_table, offers.traits & 63)
-    fmt_row, rhythm_row, fmt_const = format_rows(seeker)
-    fmt_table = (
-        (_bit_matrix(np.arange(16, dtype=np.uint8), 4).T @ fmt_row[0])[:, None]
-        + rhythm_row[0][None, :]
-    ).ravel() + fmt_const[0]
+    values["traits"] = np.take(trait_table, offers.traits)
     values["formats"] = np.take(fmt_table, offers.format_code)
 
     # Availability: prefix sums of the mentee's mask, read at each mentor interval,
@@ -327,10 +347,11 @@ def score_one(
         shared_hours = np.full(n, np.nan)
         values["availability"] = _neutral(n)
 
-    closed = ~offers.open_to_requests(today)
-    excluded = np.isin(offers.ids, np.fromiter(exclude_ids, dtype=np.int64)) | (
-        offers.ids == seeker.ids[0]
-    )
+    closed = _closed(offers, today)
+    excluded = offers.ids == seeker.ids[0]
+    excluded_ids = np.fromiter(exclude_ids, dtype=np.int64)
+    if len(excluded_ids):
+        excluded |= np.isin(offers.ids, excluded_ids)
 
     if reverse_seekers is not None and reverse_offer is not None:
         back = score_matrix(
