@@ -206,7 +206,7 @@ def _lookup_tables(seeker: Seekers, kind: str) -> tuple[F64, F64, F64]:
             + rhythm_row[0][None, :]
         ).ravel() + fmt_const[0]
         cache[kind] = (exp_table, trait_table, fmt_table)
-    return cache[kind]  # type: ignore[no-any-return]
+    return cache[kind]
 
 
 def _closed(offers: Offers, today: int) -> Bools:
@@ -215,7 +215,7 @@ def _closed(offers: Offers, today: int) -> Bools:
     if today not in cache:
         cache.clear()
         cache[today] = ~offers.open_to_requests(today)
-    return cache[today]  # type: ignore[no-any-return]
+    return cache[today]
 
 
 def _neutral(n: int) -> F64:
