@@ -23,6 +23,7 @@ from matching.engine.features import (
     MAX_YEARS,
     SLOTS_PER_WEEK,
     TRAITS,
+    Offers,
     Seekers,
 )
 from matching.engine.scoring import CRITERIA, NEUTRAL, Scored, Weights
@@ -171,6 +172,23 @@ def describe_times(shared: npt.NDArray[np.bool_], zone: str, week_start: date) -
     return ", ".join(phrases[:3])
 
 
+class PageLookup:
+    """Mentors' levels for the mentee's wanted skills, languages and industries, looked
+    up once per column for a whole page of mentors rather than once per card."""
+
+    def __init__(self, offers: Offers, positions: npt.ArrayLike) -> None:
+        self.offers = offers
+        self.positions = np.asarray(positions, dtype=np.int32)
+        self.row = {int(p): i for i, p in enumerate(self.positions)}
+        self._columns: dict[tuple[str, int], npt.NDArray[np.uint8]] = {}
+
+    def value(self, kind: str, col: int, position: int) -> int:
+        key = (kind, col)
+        if key not in self._columns:
+            self._columns[key] = getattr(self.offers, kind).lookup(col, self.positions)
+        return int(self._columns[key][self.row[position]])
+
+
 def explain(
     *,
     index: MentorIndex,
@@ -182,6 +200,7 @@ def explain(
     voice: str = "mentee",
     mentee_name: str = "",
     reader_zone: str | None = None,
+    lookup: PageLookup | None = None,
 ) -> Explanation:
     """Each criterion's contribution and the facts behind it, for one mentor.
 
@@ -190,6 +209,7 @@ def explain(
     times are told in (the reader's own).
     """
     offers, vocab = index.offers, index.vocab
+    lookup = lookup or PageLookup(offers, [position])
     you = "you" if voice == "mentee" else mentee_name
     your = "your" if voice == "mentee" else f"{mentee_name}'s"
     they = "They" if voice == "mentee" else "You"
@@ -207,7 +227,7 @@ def explain(
         zip(cols.tolist(), importance.tolist(), strict=True), key=lambda pair: -pair[1]
     )
     for col, _ in by_importance:
-        level = int(offers.skills.lookup(col, [position])[0])
+        level = lookup.value("skills", col, position)
         name = vocab.skill_names[col]
         if level:
             covered.append(f"{name} ({level}/5)")
@@ -231,9 +251,7 @@ def explain(
 
     # Industry.
     ind_cols = seeker.industries.row(0)[0].tolist()
-    matched = [
-        vocab.industry_names[c] for c in ind_cols if offers.industries.lookup(c, [position])[0]
-    ]
+    matched = [vocab.industry_names[c] for c in ind_cols if lookup.value("industries", c, position)]
     ind_facts = []
     if ind_cols:
         if matched:
@@ -315,7 +333,7 @@ def explain(
     shared_langs = []
     asked_only = []  # languages the mentee asked for without speaking them
     for col in lang_cols.tolist():
-        proficiency = int(offers.languages.lookup(col, [position])[0])
+        proficiency = lookup.value("languages", col, position)
         if proficiency:
             name = vocab.language_names[col]
             if int(vocab.language_ids[col]) in facts.spoken_languages:

@@ -24,7 +24,7 @@ from matching.engine import exposure
 from matching.engine.features import KINDS, Offers, Person, Seekers, offers_from
 from matching.engine.features import Vocabulary as Sizes
 from matching.engine.scoring import ONE_TO_ONE, PEER, Scored, Weights, score_one
-from matching.explanations import Explanation, explain
+from matching.explanations import Explanation, PageLookup, explain
 from matching.index import (
     MentorIndex,
     SeekerFacts,
@@ -250,6 +250,7 @@ def rank_mentors(
         if not stale:
             break
         refresh_people(stale)
+    lookup = PageLookup(offers, positions)
     matches = [
         _match(
             context,
@@ -258,6 +259,7 @@ def rank_mentors(
             _is_open(profiles[int(offers.ids[position])], today_date)
             and bool(context.scored.eligible[position]),
             rank,
+            lookup,
         )
         for rank, position in enumerate(positions, start=offset + 1)
         if int(offers.ids[position]) in profiles
@@ -287,7 +289,12 @@ def _agrees(profile: Profile | None, offers: Offers, position: int, today: int) 
 
 
 def _match(
-    context: _Context, position: int, profile: Profile, is_open: bool, rank: int | None
+    context: _Context,
+    position: int,
+    profile: Profile,
+    is_open: bool,
+    rank: int | None,
+    lookup: PageLookup | None = None,
 ) -> MentorMatch:
     explanation = explain(
         index=context.index,
@@ -296,6 +303,7 @@ def _match(
         seeker=context.seeker,
         facts=context.facts,
         weights=context.weights,
+        lookup=lookup,
     )
     places = max(profile.capacity - int(context.index.offers.taken[position]), 0)
     return MentorMatch(

@@ -19,7 +19,7 @@ from mentorship.types import AuthenticatedHttpRequest
 from profiles.availability import Window, week_start_for, windows_in_viewer_zone
 from profiles.selectors import get_public_profile
 
-PAGE_SIZE = 12
+PAGE_SIZE = 10
 
 
 def _page_number(request: AuthenticatedHttpRequest) -> int:

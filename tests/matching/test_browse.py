@@ -330,7 +330,7 @@ def test_browse_costs_the_same_queries_for_any_number_of_mentors(
     with django_assert_num_queries(6):
         response = client.get(reverse("matching:browse"))
     assert response.status_code == 200
-    assert len(response.context["page"].matches) == min(2 + extra, 12)
+    assert len(response.context["page"].matches) == min(2 + extra, 10)
 
 
 @pytest.mark.parametrize("extra", [0, 25])
