@@ -572,8 +572,10 @@ def _refresh(index: MentorIndex, version: int) -> MentorIndex:
         if (mentor and active) or index.position(uid) is not None
     ]
     offers = index.offers
+    fresh_ids: list[int] = []
     if relevant:
         fresh = load_offers(index.vocab, index.week_start, [pk for pk, _ in relevant])
+        fresh_ids = [int(uid) for uid in fresh.ids]
         offers = offers.replace_people([uid for _, uid in relevant], fresh if len(fresh) else None)
     # Deleted people leave no stamp behind; the mentor count tells (one COUNT).
     if len(offers) != _mentors().count():
@@ -583,7 +585,19 @@ def _refresh(index: MentorIndex, version: int) -> MentorIndex:
         # Only mentees (or other non-mentors) changed: no re-sorting.
         index.version = version
         return index
-    return MentorIndex(index.vocab, offers, index.week_start, version, index.taxonomy)
+    refreshed = MentorIndex(index.vocab, offers, index.week_start, version, index.taxonomy)
+    if index._peer_seekers is not None:
+        # Peer programmes read mentors as mentees too: splice their rows the same way,
+        # so positions still line up (kept rows in order, re-encoded ones at the end).
+        appended = [int(uid) for uid in fresh_ids if uid in set(offers.ids.tolist())]
+        dropped = np.setdiff1d(index.offers.ids, offers.ids)
+        refreshed._peer_seekers = index._peer_seekers.replace_people(
+            np.union1d(dropped, np.array([uid for _, uid in relevant], dtype=np.int64)),
+            load_seekers(index.vocab, index.week_start, appended, with_slots=False)
+            if appended
+            else None,
+        )
+    return refreshed
 
 
 def current_index(

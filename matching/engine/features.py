@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -300,6 +301,47 @@ class Seekers:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def replace_people(self, drop_ids: npt.ArrayLike, new: Seekers | None) -> Seekers:
+        """These people removed (when present), `new` appended, like Offers.replace_people."""
+        keep = ~np.isin(self.ids, np.asarray(drop_ids, dtype=np.int64))
+
+        def rows(old: Rows, extra: Rows | None) -> Rows:
+            owners = old.owners
+            mask = keep[owners]
+            renumber = np.cumsum(keep, dtype=np.int32) - 1
+            row, col, value = renumber[owners[mask]], old.col[mask], old.value[mask]
+            if extra is not None:
+                row = np.concatenate([row, extra.owners + int(keep.sum())])
+                col = np.concatenate([col, extra.col])
+                value = np.concatenate([value, extra.value])
+            return Rows.build(row, col, value, int(keep.sum()) + (len(new) if new else 0))
+
+        def column(name: str) -> npt.NDArray[Any]:
+            old = getattr(self, name)[keep]
+            return old if new is None else np.concatenate([old, getattr(new, name)])
+
+        slots = None
+        if self.slots is not None:
+            if new is None:
+                slots = self.slots[keep]
+            elif new.slots is not None:
+                slots = np.vstack([self.slots[keep], new.slots])
+        return Seekers(
+            ids=column("ids"),
+            wanted=rows(self.wanted, new.wanted if new else None),
+            must=rows(self.must, new.must if new else None),
+            languages=rows(self.languages, new.languages if new else None),
+            industries=rows(self.industries, new.industries if new else None),
+            traits=column("traits"),
+            formats=column("formats"),
+            frequency=column("frequency"),
+            seniority=column("seniority"),
+            wanted_seniority=column("wanted_seniority"),
+            min_years=column("min_years"),
+            target_hours=column("target_hours"),
+            slots=slots,
+        )
 
     def take(self, p: int) -> Seekers:
         """One person's row as a Seekers of length 1."""

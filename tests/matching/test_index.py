@@ -171,3 +171,28 @@ def test_a_change_made_in_another_process_reaches_this_one(transactional_db, men
 
     page = rank_mentors(user=ana, filters=MentorFilters())
     assert [m.id for m in page.matches] == [dan.pk]
+
+
+def test_peer_rows_stay_aligned_after_a_mentor_changes(db):
+    english, python, go = language("en", "English"), skill("Python"), skill("Go")
+    people = [
+        person(f"p{n}@example.org", mentor=True, mentee=True, languages=[(english, 4)],
+               expertise=[(python, 1 + n)])
+        for n in range(4)
+    ]  # fmt: skip
+    index = _index()
+    index.peer_seekers()  # built once, as a peer browse would
+    persona(people[1], nice=(go,))
+    services.replace_expertise(profile=Profile.objects.get(user=people[2]), items=[(go, 5)])
+
+    refreshed = _index()
+
+    assert refreshed._peer_seekers is not None  # carried over, not reloaded
+    rebuilt = mentor_index.load_seekers(
+        refreshed.vocab, refreshed.week_start, [int(i) for i in refreshed.offers.ids],
+        with_slots=False,
+    )  # fmt: skip
+    spliced = refreshed.peer_seekers()
+    np.testing.assert_array_equal(spliced.ids, refreshed.offers.ids)
+    np.testing.assert_array_equal(spliced.wanted.dense(len(refreshed.vocab.skill_ids)),
+                                  rebuilt.wanted.dense(len(refreshed.vocab.skill_ids)))  # fmt: skip
