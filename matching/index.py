@@ -546,6 +546,8 @@ _lock = threading.Lock()
 _index: MentorIndex | None = None
 _seekers: OrderedDict[tuple[int, int, date, int], tuple[Seekers, SeekerFacts]] = OrderedDict()
 SEEKER_CACHE_SIZE = 2048
+# More re-encoded mentors than this (or a quarter of the index) rebuild it whole.
+BULK_REFRESH = 1000
 
 
 def clock_versions() -> tuple[int, int]:
@@ -571,6 +573,9 @@ def _refresh(index: MentorIndex, version: int) -> MentorIndex:
         for pk, uid, mentor, active in changed
         if (mentor and active) or index.position(uid) is not None
     ]
+    if len(relevant) > max(BULK_REFRESH, len(index.offers) // 4):
+        # A bulk change (an import, seed_demo): one full build beats splicing.
+        return build_index(version=version, week_start=index.week_start, taxonomy=index.taxonomy)
     offers = index.offers
     fresh_ids: list[int] = []
     if relevant:

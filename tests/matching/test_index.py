@@ -196,3 +196,20 @@ def test_peer_rows_stay_aligned_after_a_mentor_changes(db):
     np.testing.assert_array_equal(spliced.ids, refreshed.offers.ids)
     np.testing.assert_array_equal(spliced.wanted.dense(len(refreshed.vocab.skill_ids)),
                                   rebuilt.wanted.dense(len(refreshed.vocab.skill_ids)))  # fmt: skip
+
+
+def test_a_bulk_change_rebuilds_the_whole_index(db, monkeypatch):
+    english, python = language("en", "English"), skill("Python")
+    people = [person(f"b{n}@example.org", mentor=True, languages=[(english, 4)]) for n in range(4)]
+    first = _index()
+    monkeypatch.setattr(mentor_index, "BULK_REFRESH", 1)
+    for someone in people[:3]:
+        services.replace_expertise(profile=Profile.objects.get(user=someone), items=[(python, 3)])
+
+    rebuilt = _index()
+
+    assert rebuilt is not first
+    col = rebuilt.vocab.skill_col(python.pk)
+    assert col is not None
+    holders = {int(rebuilt.offers.ids[p]) for p in rebuilt.offers.skills.pos}
+    assert holders == {someone.pk for someone in people[:3]}
