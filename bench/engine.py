@@ -72,13 +72,8 @@ def rank_once(
     n = len(offers)
     scored = score_one(seeker, offers, weights=weights, today=0)
     mask = scored.eligible.copy()
-    sk, lg = offers.skills, offers.languages
-    holders = np.zeros(n, dtype=bool)
-    holders[sk.pos[sk.ptr[skill_col] : sk.ptr[skill_col + 1]]] = True
-    mask &= holders
-    holders = np.zeros(n, dtype=bool)
-    holders[lg.pos[lg.ptr[language_col] : lg.ptr[language_col + 1]]] = True
-    mask &= holders
+    mask &= offers.skills.holders(skill_col, n)
+    mask &= offers.languages.holders(language_col, n)
     int(mask.sum())  # the page's count
     return exposure.rank_positions(
         scored.total,

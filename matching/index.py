@@ -158,11 +158,6 @@ class MentorIndex:
             return int(self._order[found])
         return None
 
-    def positions(self, user_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-        sorted_ids = self.offers.ids[self._order]
-        found = np.minimum(np.searchsorted(sorted_ids, user_ids), max(len(sorted_ids) - 1, 0))
-        return self._order[found]
-
     def peer_seekers(self) -> Seekers:
         """Every indexed mentor as a mentee (for peer programmes), built when first needed."""
         if self._peer_seekers is None:
@@ -594,7 +589,8 @@ def _refresh(index: MentorIndex, version: int) -> MentorIndex:
     if index._peer_seekers is not None:
         # Peer programmes read mentors as mentees too: splice their rows the same way,
         # so positions still line up (kept rows in order, re-encoded ones at the end).
-        appended = [int(uid) for uid in fresh_ids if uid in set(offers.ids.tolist())]
+        indexed = set(offers.ids.tolist())
+        appended = [uid for uid in fresh_ids if uid in indexed]
         dropped = np.setdiff1d(index.offers.ids, offers.ids)
         refreshed._peer_seekers = index._peer_seekers.replace_people(
             np.union1d(dropped, np.array([uid for _, uid in relevant], dtype=np.int64)),

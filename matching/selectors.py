@@ -37,7 +37,7 @@ from matching.index import (
     seeker_for,
 )
 from matching.models import Program
-from profiles.models import DataClock, MentoringKind, Profile, User
+from profiles.models import DataClock, Profile, User
 
 MAX_PAGE_SIZE = 100
 
@@ -167,25 +167,11 @@ def _filter_mask(context: _Context, filters: MentorFilters) -> npt.NDArray[np.bo
         # Everyone who fits, whether or not they can take a request today.
         mask = ~(scored.no_language | scored.must_unmet | scored.excluded)
     if filters.skill is not None:
-        col = index.vocab.skill_col(filters.skill)
-        holders = np.zeros(n, dtype=bool)
-        if col is not None:
-            holders[offers.skills.pos[offers.skills.ptr[col] : offers.skills.ptr[col + 1]]] = True
-        mask &= holders
+        mask &= offers.skills.holders(index.vocab.skill_col(filters.skill), n)
     if filters.industry is not None:
-        col = index.vocab.industry_col(filters.industry)
-        holders = np.zeros(n, dtype=bool)
-        if col is not None:
-            ind = offers.industries
-            holders[ind.pos[ind.ptr[col] : ind.ptr[col + 1]]] = True
-        mask &= holders
+        mask &= offers.industries.holders(index.vocab.industry_col(filters.industry), n)
     if filters.language is not None:
-        col = index.vocab.language_col(filters.language)
-        holders = np.zeros(n, dtype=bool)
-        if col is not None:
-            lg = offers.languages
-            holders[lg.pos[lg.ptr[col] : lg.ptr[col + 1]]] = True
-        mask &= holders
+        mask &= offers.languages.holders(index.vocab.language_col(filters.language), n)
     if filters.kind:
         bit = 1 << KINDS.index(filters.kind) if filters.kind in KINDS else 0
         mask &= (offers.kinds & bit) > 0
@@ -351,7 +337,3 @@ def explain_mentee_for_mentor(*, mentor: User, mentee: User) -> Explanation | No
         mentee_name=mentee.get_short_name(),
         reader_zone=reader_zone,
     )
-
-
-def mentoring_kind_choices() -> list[tuple[str, str]]:
-    return list(MentoringKind.choices)

@@ -10,6 +10,7 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -91,8 +92,6 @@ def mark_profiles_changed(
     Called inside the change's transaction; every process's mentor index sees
     the new version at its next browse and re-encodes just these people.
     """
-    from django.db.models import F
-
     with transaction.atomic():
         if not DataClock.objects.filter(pk=1).update(version=F("version") + 1):
             DataClock.objects.get_or_create(pk=1)
@@ -109,8 +108,6 @@ def mark_profiles_changed(
 
 def mark_taxonomy_changed() -> int:
     """Skills, languages or industries changed: every index rebuilds its vocabulary."""
-    from django.db.models import F
-
     with transaction.atomic():
         version = mark_profiles_changed()
         DataClock.objects.filter(pk=1).update(taxonomy_version=F("taxonomy_version") + 1)

@@ -20,7 +20,7 @@ to exclude pairs and to break ties.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -90,6 +90,13 @@ class Inverted:
     def coo(self) -> tuple[I32, I32, U8]:
         cols = np.repeat(np.arange(self.columns, dtype=np.int32), np.diff(self.ptr))
         return self.pos, cols, self.value
+
+    def holders(self, col: int | None, n: int) -> Bools:
+        """A mask over n positions: True where the column is held (none for None)."""
+        mask = np.zeros(n, dtype=bool)
+        if col is not None:
+            mask[self.pos[self.ptr[col] : self.ptr[col + 1]]] = True
+        return mask
 
     def lookup(self, col: int, positions: npt.ArrayLike) -> U8:
         """The value at (col, position) for each position, 0 where absent."""
@@ -256,13 +263,6 @@ class Offers:
             slot_start=starts,
             slot_end=ends,
             **scalars,
-        )
-
-    def with_load(self, taken: npt.ArrayLike, pending: npt.ArrayLike) -> Offers:
-        return replace(
-            self,
-            taken=np.clip(np.asarray(taken), 0, 255).astype(np.uint8),
-            pending=np.clip(np.asarray(pending), 0, 255).astype(np.uint8),
         )
 
     def nbytes(self) -> int:
