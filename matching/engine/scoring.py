@@ -31,8 +31,10 @@ excludes (an open request or a mentorship).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +47,7 @@ from matching.engine.features import (
     SLOTS_PER_WEEK,
     Bools,
     Offers,
+    Rows,
     Seekers,
 )
 
@@ -416,31 +419,107 @@ MAX_FUSED_INDUSTRIES = 60
 
 
 @dataclass(frozen=True)
-class _MentorSide:
-    first: F32  # slots used, linear one-hot/multi-hot columns, a constant row
-    skills: F32  # per skill: level fit + SKILL_STEP * has it
-    hard: F32  # languages, "lists none", MUST_STEP * lacks skill, INDUSTRY_STEP * industry, 1
-    industries: F32 | None  # its own product when the vocabulary is too large to fuse
-    open: Bools
+class _Linear:
+    """The linear criteria as mentee rows times one-hot / multi-hot mentor columns."""
+
+    parts: tuple[tuple[str, F64, F32], ...]  # (criterion, mentee rows, mentor columns)
+    constants: dict[str, F64]  # per mentee and criterion
+
+    def product(self, rows: slice, name: str) -> F32:
+        """One criterion's values for these mentees against every mentor."""
+        out = self.constants[name][rows, None]
+        for part, mentee, mentor in self.parts:
+            if part == name:
+                out = out + mentee[rows] @ mentor
+        return out.astype(np.float32)
 
 
-def _mentor_linear(offers: Offers) -> F32:
+def _linear(seekers: Seekers, offers: Offers, kind: str) -> _Linear:
     m = len(offers)
-    seniority = np.zeros((MAX_SENIORITY + 1, m), dtype=np.float32)
-    seniority[offers.seniority.astype(np.intp), np.arange(m)] = 1
-    years = np.zeros((MAX_YEARS + 2, m), dtype=np.float32)
-    years[offers.years.astype(np.intp) + 1, np.arange(m)] = 1
-    rhythm = np.zeros((5, m), dtype=np.float32)
-    rhythm[offers.frequency.astype(np.intp) + 1, np.arange(m)] = 1
-    return np.vstack(
-        [
-            _bit_matrix(offers.traits, 6),
-            _bit_matrix(offers.formats, 4),
-            rhythm,
-            seniority,
-            years,
-        ]
+
+    def one_hot(values: npt.NDArray[np.int8], width: int, offset: int = 0) -> F32:
+        out = np.zeros((width, m), dtype=np.float32)
+        out[values.astype(np.intp) + offset, np.arange(m)] = 1
+        return out
+
+    seniority, years, experience = experience_rows(seekers, kind)
+    traits, trait_const = trait_rows(seekers)
+    formats, rhythm, format_const = format_rows(seekers)
+    # Years: min(1, y / k) for a mentee asking for k years is min(y, k) / k, so one
+    # column per k someone asks for instead of one per possible y; unknown years
+    # (-1) keep their neutral column.
+    min_years = seekers.min_years.astype(np.intp)
+    asked = np.unique(min_years[min_years > 0])
+    ramp = np.zeros((len(seekers), 1 + len(asked)))
+    ramp[:, 0] = years[:, 0]
+    has = min_years > 0
+    share = years[has, 0] / NEUTRAL
+    ramp[np.flatnonzero(has), 1 + np.searchsorted(asked, min_years[has])] = share / min_years[has]
+    mentor_years = offers.years.astype(np.float32)
+    ramp_m = np.vstack(
+        [(mentor_years < 0)[None, :], np.clip(mentor_years[None, :], 0, asked[:, None])]
+    ).astype(np.float32)
+    return _Linear(
+        parts=(
+            ("traits", traits, _bit_matrix(offers.traits, 6)),
+            ("formats", formats, _bit_matrix(offers.formats, 4)),
+            ("formats", rhythm, one_hot(offers.frequency, 5, offset=1)),
+            ("experience", seniority, one_hot(offers.seniority, MAX_SENIORITY + 1)),
+            ("experience", ramp, ramp_m),
+        ),
+        constants={"traits": trait_const, "formats": format_const, "experience": experience},
     )
+
+
+_Entries = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], F64]
+
+
+def _entries(rows: Rows, offset: int) -> _Entries:
+    return (
+        rows.owners.astype(np.intp),
+        rows.col.astype(np.intp) + offset,
+        rows.value.astype(np.float64),
+    )
+
+
+def _constant_column(where: Bools, column: int) -> _Entries:
+    owners = np.flatnonzero(where)
+    return owners, np.full(len(owners), column, dtype=np.intp), np.full(len(owners), NEUTRAL)
+
+
+def _sparse(parts: list[_Entries], shape: tuple[int, int], scale: float) -> Any:
+    """(row, column, value) entries as a float32 CSR matrix, values times `scale`."""
+    from scipy import sparse
+
+    owners, columns, values = (np.concatenate(part) for part in zip(*parts, strict=True))
+    return sparse.csr_array(((values * scale).astype(np.float32), (owners, columns)), shape=shape)
+
+
+def _positions(
+    row_ids: npt.ArrayLike,
+    column_ids: npt.ArrayLike,
+    wanted_rows: npt.ArrayLike,
+    wanted_columns: npt.ArrayLike | None = None,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Matrix positions of (row id, column id) pairs, skipping ids not in the matrix."""
+    wanted_columns = wanted_rows if wanted_columns is None else wanted_columns
+    found = []
+    for ids, wanted in ((row_ids, wanted_rows), (column_ids, wanted_columns)):
+        ids, wanted = np.asarray(ids, dtype=np.int64), np.asarray(wanted, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        at = np.minimum(np.searchsorted(ids[order], wanted), max(len(ids) - 1, 0))
+        hit = (ids[order][at] == wanted) if len(ids) else np.zeros(len(wanted), dtype=bool)
+        found.append((order[at] if len(ids) else at, hit))
+    (rows, row_hit), (columns, column_hit) = found
+    both = row_hit & column_hit
+    return rows[both], columns[both]
+
+
+def _half_hours(slots: Bools) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
+    """Quarter-hour masks as half hours: quarters used (0-2), and +1 / -1 where only
+    the first / the second quarter is."""
+    first, second = slots[:, 0::2].view(np.int8), slots[:, 1::2].view(np.int8)
+    return first + second, first - second
 
 
 def score_matrix(
@@ -454,22 +533,33 @@ def score_matrix(
     block: int = 256,
     components: bool = False,
     check_open: bool = True,
-    threads: int = 1,
+    threads: int | None = None,
 ) -> Matrix:
     """Every mentee (rows) against every mentor (columns), in blocks of mentees.
 
-    Three matrix products per block: (1) shared UTC slots together with every
-    linear criterion (traits, formats, rhythm, seniority, years) as one-hot and
-    multi-hot columns, the linear part riding in the fraction; (2) skills, the
-    level fit and the covered importance coded in one number; (3) languages,
-    unmet must-haves and industries coded in one number. Only caps and the
-    skills ratio are elementwise, on blocks that stay in cache, two at a time.
+    Four matrix products per block, two dense and two sparse: (1) the linear
+    criteria (traits, formats, rhythm, seniority, years) as one-hot and
+    multi-hot mentor columns, weights and constants folded in; (2) shared time;
+    (3) skills, the level fit and the covered importance coded in one number;
+    (4) languages, unmet must-haves and industries coded in one number. A
+    mentee wants a few skills and speaks a few languages, so (3) and (4) are
+    sparse mentee rows times dense mentor columns. Only caps and the skills
+    ratio are elementwise, on blocks that stay in cache. `threads` blocks run
+    at once (default: one per core), each on one core.
 
-    Scores are exact to about 1e-4 (the linear part shares a float32 with the
-    slot count). `values` (components=True) are for eligible pairs only, and for
-    criteria whose weight is above 0.
+    Shared time is exact in quarter hours with half the columns: with g the
+    quarters a person uses in each half hour (0-2) and s = +1 / -1 / 0 where
+    only the first / only the second / neither or both quarter is, the shared
+    quarters of two people are (g_e . g_m + s_e . s_m) / 2. s is non-zero only
+    at a window's quarter-past or quarter-to edge: a sparse product.
+
+    `values` (components=True) are for eligible pairs only, and for criteria
+    whose weight is above 0.
     """
     from concurrent.futures import ThreadPoolExecutor
+
+    from scipy import sparse
+    from threadpoolctl import threadpool_limits
 
     e, m = len(seekers), len(offers)
     w = weights
@@ -477,22 +567,48 @@ def score_matrix(
     n_industries = offers.industries.columns
     fuse_industries = n_industries <= MAX_FUSED_INDUSTRIES
 
-    # Mentor side.
-    has = (offers.skills.dense(m) > 0).astype(np.float32)
-    mentor_slots = offers.slot_masks()
+    # Shared time: half hours used on each side, and the quarter edges.
     seeker_slots = (
         seekers.slots if seekers.slots is not None else np.zeros((e, SLOTS_PER_WEEK), dtype=bool)
     )
-    # Only slots someone on each side uses can add shared time.
-    used = seeker_slots.any(axis=0) & mentor_slots.any(axis=0)
-    linear_m = _mentor_linear(offers)
-    first_m = np.vstack(
-        [
-            mentor_slots[:, used].T.astype(np.float32),
-            linear_m,
-            np.ones((1, m), dtype=np.float32),
-        ]
+    seeker_halves, seeker_edges = _half_hours(seeker_slots)
+    mentor_halves, mentor_edges = _half_hours(offers.slot_masks())
+    used = seeker_halves.any(axis=0) & mentor_halves.any(axis=0)
+    halves_e = seeker_halves[:, used].astype(np.float32)
+    halves_m = np.ascontiguousarray(mentor_halves[:, used].T, dtype=np.float32)
+    edged = seeker_edges[:, used].any(axis=0) & mentor_edges[:, used].any(axis=0)
+    edge_rows, edge_cols = np.nonzero(seeker_edges[:, used][:, edged])
+    edges_e = sparse.csr_array(
+        (
+            seeker_edges[:, used][:, edged][edge_rows, edge_cols].astype(np.float32),
+            (edge_rows, edge_cols),
+        ),
+        shape=(e, int(edged.sum())),
     )
+    edges_m = np.ascontiguousarray(mentor_edges[:, used][:, edged].T, dtype=np.float32)
+    has_slots = seeker_slots.any(axis=1)
+
+    # The linear criteria with their weights, and every constant.
+    linear = _linear(seekers, offers, kind)
+    importance = np.bincount(
+        seekers.wanted.owners, weights=seekers.wanted.value.astype(np.float64), minlength=e
+    ).astype(np.float64)
+    has_industries = np.diff(seekers.industries.ptr) > 0
+    # Criteria the mentee said nothing about count as NEUTRAL, as a constant.
+    constant = NEUTRAL * (
+        w["skills"] * (importance == 0)
+        + w["industry"] * ~has_industries
+        + w["availability"] * ~has_slots
+    ) + sum(w[name] * value for name, value in linear.constants.items())
+    linear_e = np.hstack(
+        [w[name] * mentee for name, mentee, _ in linear.parts] + [constant[:, None]]
+    ).astype(np.float32)
+    linear_m = np.vstack(
+        [mentor for _, _, mentor in linear.parts] + [np.ones((1, m), dtype=np.float32)]
+    )
+
+    # Skills, languages, must-haves and industries.
+    has = (offers.skills.dense(m) > 0).astype(np.float32)
     skills_m = offers.skills.dense(m, table=LEVEL_FIT.astype(np.float32)) + SKILL_STEP * has
     industries_m = offers.industries.dense(m)
     hard_m = np.vstack(
@@ -505,58 +621,24 @@ def score_matrix(
         ]
     )
     open_m = offers.open_to_requests(today) if check_open else np.ones(m, dtype=bool)
-
-    # Mentee side, weights folded in.
-    wanted = seekers.wanted.dense(n_skills)
-    importance = wanted.sum(axis=1)
-    must = seekers.must.dense(n_skills)
-    langs = seekers.languages.dense(n_languages)
-    wanted_ind = seekers.industries.dense(n_industries)
-    has_slots = seeker_slots.any(axis=1)
-    has_langs = langs.any(axis=1)
-    sen_row, years_row, exp_const = experience_rows(seekers, kind)
-    trait_row, trait_const = trait_rows(seekers)
-    fmt_row, rhythm_row, fmt_const = format_rows(seekers)
-    linear = np.hstack(
-        [
-            w["traits"] * trait_row,
-            w["formats"] * fmt_row,
-            w["formats"] * rhythm_row,
-            w["experience"] * sen_row,
-            w["experience"] * years_row,
-        ]
-    )
-    # Criteria the mentee said nothing about count as NEUTRAL, as a constant.
-    neutral = NEUTRAL * (
-        w["skills"] * (importance == 0)
-        + w["industry"] * ~wanted_ind.any(axis=1)
-        + w["availability"] * ~has_slots
-    )
-    constant = (
-        w["traits"] * trait_const + w["formats"] * fmt_const + w["experience"] * exp_const + neutral
-    )
-    first_e = np.hstack(
-        [
-            seeker_slots[:, used].astype(np.float32),
-            0.5 * linear,
-            (0.25 + 0.5 * constant)[:, None],
-        ]
-    ).astype(np.float32)
-    hard_e = np.hstack(
-        [
-            langs,
-            np.where(has_langs, NEUTRAL, 0.0)[:, None],
-            must,
-            wanted_ind if fuse_industries else np.zeros((e, 0)),
-            np.where(has_langs, 0.0, NEUTRAL)[:, None],
-        ]
-    ).astype(np.float32)
-    ind_e = wanted_ind.astype(np.float32)
-    # Scaled by powers of two, so the products stay exact and arrive decoded-ready.
-    wanted_scaled = (wanted * np.float32(2 / SKILL_STEP)).astype(np.float32)
-    hard_scaled = (hard_e * np.float32(1 / INDUSTRY_STEP)).astype(np.float32)
-    # Availability: min(1, quarters / (4 * target)) * weight == min(quarters * a, weight).
-    av_scale = (w["availability"] / (4 * seekers.target_hours)).astype(np.float32)
+    # Sparse mentee rows, scaled by powers of two so that the products stay exact
+    # and arrive decoded-ready. Hard columns: languages, "lists a language",
+    # must-haves, industries (when fused), "lists none".
+    has_langs = np.diff(seekers.languages.ptr) > 0
+    fused = n_industries if fuse_industries else 0
+    hard_parts = [
+        _entries(seekers.languages, 0),
+        _constant_column(has_langs, n_languages),
+        _entries(seekers.must, n_languages + 1),
+        _constant_column(~has_langs, n_languages + 1 + n_skills + fused),
+    ]
+    if fuse_industries:
+        hard_parts.append(_entries(seekers.industries, n_languages + 1 + n_skills))
+    hard_scaled = _sparse(hard_parts, (e, hard_m.shape[0]), 1 / INDUSTRY_STEP)
+    wanted_scaled = _sparse([_entries(seekers.wanted, 0)], (e, n_skills), 2 / SKILL_STEP)
+    ind_e = _sparse([_entries(seekers.industries, 0)], (e, n_industries), 1.0)
+    # Availability: min(1, quarters / (4 * target)) * weight, from 2 * quarters.
+    av_scale = (w["availability"] / (8 * seekers.target_hours)).astype(np.float32)
     coverage_scale = np.divide(
         w["skills"], 2 * importance, out=np.zeros_like(importance), where=importance > 0
     ).astype(np.float32)
@@ -568,104 +650,99 @@ def score_matrix(
     kept: dict[str, F32] | None = (
         {name: np.zeros((e, m), dtype=np.float32) for name in CRITERIA} if components else None
     )
+    # Caps as whole blocks: NumPy's minimum against an array is several times
+    # faster than against a broadcast scalar.
+    shape = (min(block, e), m)
+    ones = np.ones(shape, dtype=np.float32)
+    av_cap = np.full(shape, w["availability"], dtype=np.float32)
+    language_cap = np.full(shape, 1 / INDUSTRY_STEP, dtype=np.float32)
 
-    def run(lo: int) -> None:
+    def run(lo: int, x: F32, a: F32, b: F32) -> None:
         hi = min(lo + block, e)
-        rows = slice(lo, hi)
-        x = first_e[rows] @ first_m
-        quarters = np.floor(x)
-        total = x
-        total -= quarters
-        total *= 2
-        total -= 0.5
-        quarters *= av_scale[rows, None]
-        np.minimum(quarters, np.float32(w["availability"]), out=quarters)
-        total += quarters
+        rows, r = slice(lo, hi), hi - lo
+        x, a, b = x[:r], a[:r], b[:r]
+        np.matmul(linear_e[rows], linear_m, out=x)  # the linear criteria: the score so far
+
+        np.matmul(halves_e[rows], halves_m, out=a)  # g_e . g_m
+        if edges_m.shape[0]:
+            a += edges_e[rows] @ edges_m  # + s_e . s_m = 2 * shared quarters
+        a *= av_scale[rows, None]
+        np.minimum(a, av_cap[:r], out=a)
+        if kept is not None:
+            kept["availability"][rows] = np.where(
+                has_slots[rows, None], _share(a, w["availability"]), NEUTRAL
+            )
+        x += a
 
         y = wanted_scaled[rows] @ skills_m  # 2 * covered + 2N / STEP
         # Importance comes in halves, so 2 * covered is a whole number and N < STEP / 2.
-        covered2 = np.floor(y)  # 2 * covered importance
-        fit = y
-        fit -= covered2  # 2N / STEP
-        depth = fit + np.float32(2 * KAPPA / SKILL_STEP)  # 2 (N + K) / STEP
-        fit *= np.float32(1 + KAPPA)
-        fit /= depth
-        np.minimum(fit, 1, out=fit)
-        covered2 *= coverage_scale[rows, None]  # weight * covered / W
-        fit *= covered2
-        total += fit
+        np.floor(y, out=a)  # 2 * covered importance
+        y -= a  # 2N / STEP
+        np.add(y, np.float32(2 * KAPPA / SKILL_STEP), out=b)  # 2 (N + K) / STEP
+        y *= np.float32(1 + KAPPA)
+        y /= b
+        np.minimum(y, ones[:r], out=y)
+        a *= coverage_scale[rows, None]  # weight * covered / W
+        y *= a
+        if kept is not None:
+            kept["skills"][rows] = np.where(
+                importance[rows, None] > 0, _share(y, w["skills"]), NEUTRAL
+            )
+        x += y
 
-        z = hard_scaled[rows] @ hard_m  # industries + (language fit + MUST_STEP * unmet) / STEP
-        industry = np.floor(z)
-        rest = z
-        rest -= industry  # (language fit + MUST_STEP * unmet) / INDUSTRY_STEP
+        # industries + (language fit + MUST_STEP * unmet) / INDUSTRY_STEP
+        z = hard_scaled[rows] @ hard_m
+        np.floor(z, out=a)
+        z -= a  # (language fit + MUST_STEP * unmet) / INDUSTRY_STEP
         if not fuse_industries:
-            industry = ind_e[rows] @ industries_m
-        np.minimum(industry, 1, out=industry)
-        industry *= np.float32(w["industry"])
-        total += industry
-        must_ok = rest < np.float32(MUST_STEP / INDUSTRY_STEP)
-        speaks = rest > 0
-        lang = np.minimum(rest, np.float32(1 / INDUSTRY_STEP))
-        lang *= np.float32(INDUSTRY_STEP * w["languages"])
-        total += lang
-        np.minimum(total, 1, out=scores[rows])
+            a[...] = ind_e[rows] @ industries_m
+        np.minimum(a, ones[:r], out=a)  # a count of wanted industries: any at all
+        a *= np.float32(w["industry"])
+        if kept is not None:
+            kept["industry"][rows] = np.where(
+                has_industries[rows, None], _share(a, w["industry"]), NEUTRAL
+            )
+        x += a
         ok = eligible[rows]
-        np.logical_and(must_ok, speaks, out=ok)
+        np.less(z, np.float32(MUST_STEP / INDUSTRY_STEP), out=ok)  # every must-have met
+        ok &= z > 0  # a shared language (or one side lists none)
         ok &= open_m[None, :]
         if kept is not None and unmet_all is not None and no_language_all is not None:
-            unmet_all[rows] = ~must_ok
+            unmet_all[rows] = ~(z < np.float32(MUST_STEP / INDUSTRY_STEP))
             # The language fit alone, without the must-have steps riding on it.
-            language_fit = rest * np.float32(INDUSTRY_STEP)
+            language_fit = z * np.float32(INDUSTRY_STEP)
             language_fit -= np.float32(MUST_STEP) * np.floor(language_fit / np.float32(MUST_STEP))
             no_language_all[rows] = ~(language_fit > 0)
-
-            def share(part: F32, name: str) -> F32:
-                return part / w[name] if w[name] else np.zeros_like(part)
-
-            kept["availability"][rows] = np.where(
-                np.asarray(has_slots)[rows, None], share(quarters, "availability"), NEUTRAL
-            )
-            kept["skills"][rows] = np.where(
-                np.asarray(importance)[rows, None] > 0, share(fit, "skills"), NEUTRAL
-            )
-            kept["industry"][rows] = np.where(
-                np.asarray(wanted_ind[rows].any(axis=1))[:, None],
-                share(industry, "industry"),
-                NEUTRAL,
-            )
             kept["languages"][rows] = np.minimum(language_fit, 1)
-            kept["traits"][rows] = trait_row[rows] @ linear_m[:6] + trait_const[rows, None]
-            kept["formats"][rows] = (
-                fmt_row[rows] @ linear_m[6:10]
-                + rhythm_row[rows] @ linear_m[10:15]
-                + fmt_const[rows, None]
-            )
-            kept["experience"][rows] = (
-                sen_row[rows] @ linear_m[15:22]
-                + years_row[rows] @ linear_m[22:]
-                + exp_const[rows, None]
-            )
+            for name in ("traits", "formats", "experience"):
+                kept[name][rows] = linear.product(rows, name)
+        np.minimum(z, language_cap[:r], out=z)
+        z *= np.float32(INDUSTRY_STEP * w["languages"])
+        x += z
+        np.minimum(x, ones[:r], out=scores[rows])
 
-    starts = range(0, e, block)
-    if threads > 1 and e > block:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(run, starts))
+    starts = list(range(0, e, block))
+    workers = max(1, min(threads or os.cpu_count() or 1, len(starts)))
+
+    def work(first: int) -> None:
+        buffers = [np.empty(shape, dtype=np.float32) for _ in range(3)]
+        for lo in starts[first::workers]:
+            run(lo, *buffers)
+
+    if workers > 1:
+        # One BLAS thread per block: the blocks' elementwise steps then run in
+        # parallel too, instead of waiting between multi-threaded products.
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+            list(pool.map(work, range(workers)))
     else:
-        for lo in starts:
-            run(lo)
+        work(0)
 
     # The mentee's own account, and pairs the caller rules out.
-    mentor_at = {int(pid): j for j, pid in enumerate(offers.ids)}
-    for i, pid in enumerate(seekers.ids):
-        own = mentor_at.get(int(pid))
-        if own is not None:
-            eligible[i, own] = False
-    mentee_at = {int(pid): i for i, pid in enumerate(seekers.ids)}
-    for mentee_id, mentor_id in exclude_pairs:
-        row, column = mentee_at.get(mentee_id), mentor_at.get(mentor_id)
-        if row is not None and column is not None:
-            eligible[row, column] = False
+    own_rows, own_columns = _positions(seekers.ids, offers.ids, seekers.ids)
+    eligible[own_rows, own_columns] = False
+    pairs = np.array(list(exclude_pairs), dtype=np.int64).reshape(-1, 2)
+    rows_out, columns_out = _positions(seekers.ids, offers.ids, pairs[:, 0], pairs[:, 1])
+    eligible[rows_out, columns_out] = False
     if kept is not None and any(w[name] == 0 for name in CRITERIA):
         # A weight of 0 hides its criterion's value in the folded products: read
         # the values with every criterion counted, the scores stay these.
@@ -679,8 +756,13 @@ def score_matrix(
             block=block,
             components=True,
             check_open=check_open,
+            threads=threads,
         ).values
     return Matrix(scores, eligible, unmet_all, no_language_all, kept)
+
+
+def _share(part: F32, weight: float) -> F32:
+    return part / weight if weight else np.zeros_like(part)
 
 
 def score_matrix_peer(
