@@ -212,6 +212,68 @@ def _lookup_tables(seeker: Seekers, kind: str) -> tuple[F64, F64, F64]:
     return cache[kind]
 
 
+def _ones(n: int) -> F64:
+    """n ones, kept: minimum against an array is several times faster than against 1.0."""
+    found = _ONES.get(n)
+    if found is None:
+        _ONES.clear()
+        found = _ONES[n] = np.ones(n)
+        found.flags.writeable = False
+    return found
+
+
+_ONES: dict[int, F64] = {}
+
+# Mentor intervals are split into pieces of at most this many quarters, so the
+# pieces that can meet a window [a, b) are those starting in (a - PIECE, b).
+PIECE = 32
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    start: npt.NDArray[np.int32]  # sorted
+    end: npt.NDArray[np.int32]
+    owner: npt.NDArray[np.intp]
+
+
+def _pieces(offers: Offers) -> _Pieces:
+    """Every mentor's UTC intervals in pieces sorted by start, kept on the index."""
+    found = offers.__dict__.get("_pieces")
+    if found is None:
+        start = offers.slot_start.astype(np.int32)
+        end = offers.slot_end.astype(np.int32)
+        owner = np.repeat(np.arange(len(offers)), np.diff(offers.slot_ptr))
+        count = np.maximum(end - start + PIECE - 1, 0) // PIECE
+        of = np.repeat(np.arange(len(start)), count)
+        within = np.arange(len(of)) - np.repeat(np.cumsum(count) - count, count)
+        piece_start = start[of] + PIECE * within.astype(np.int32)
+        piece_end = np.minimum(piece_start + PIECE, end[of])
+        order = np.argsort(piece_start, kind="stable")
+        found = _Pieces(piece_start[order], piece_end[order], owner[of][order])
+        offers.__dict__["_pieces"] = found
+    return found
+
+
+def _shared_quarters(mask: Bools, offers: Offers) -> F64:
+    """Quarter hours each mentor shares with this weekly mask.
+
+    Each window [a, b) of the mask meets only the mentor pieces that start in
+    (a - PIECE, b): a few thousand of the week's intervals instead of all.
+    """
+    pieces = _pieces(offers)
+    change = np.flatnonzero(np.diff(mask.view(np.int8), prepend=0, append=0))
+    a, b = change[0::2], change[1::2]
+    lo = np.searchsorted(pieces.start, a - PIECE, side="right")
+    hi = np.searchsorted(pieces.start, b, side="left")
+    lengths = hi - lo
+    window = np.repeat(np.arange(len(a)), lengths)
+    at = np.arange(int(lengths.sum())) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    overlap = np.minimum(pieces.end[at], b[window]) - np.maximum(pieces.start[at], a[window])
+    np.maximum(overlap, 0, out=overlap)
+    shared = np.bincount(pieces.owner[at], weights=overlap, minlength=len(offers))
+    return shared.astype(np.float64, copy=False)  # (an empty bincount is integers)
+
+
 def _closed(offers: Offers, today: int) -> Bools:
     """Who cannot take a request on day `today`, kept on the index for the day."""
     cache = offers.__dict__.setdefault("_closed", {})
@@ -271,19 +333,27 @@ def score_one(
     total_importance = float(importance.sum())
     sk = offers.skills
     slices = [slice(int(sk.ptr[c]), int(sk.ptr[c + 1])) for c in cols]
-    covered_fit: F64 = np.zeros(n)
-    covered: F64 = np.zeros(n)
-    if slices:
+    if total_importance > 0 and slices:
         holders = np.concatenate([sk.pos[s] for s in slices])
         weight_each = np.repeat(importance.astype(np.float64), [s.stop - s.start for s in slices])
         levels = np.concatenate([sk.value[s] for s in slices])
+        # (An empty bincount comes back as integers.)
         covered_fit = np.bincount(
             holders, weights=weight_each * np.take(LEVEL_FIT, levels), minlength=n
-        ).astype(np.float64)
-        covered = np.bincount(holders, weights=weight_each, minlength=n).astype(np.float64)
-    if total_importance > 0:
-        depth = np.minimum(1.0, (1 + KAPPA) * covered_fit / (covered_fit + KAPPA))
-        values["skills"] = depth * (covered / total_importance)
+        ).astype(np.float64, copy=False)
+        covered = np.bincount(holders, weights=weight_each, minlength=n).astype(
+            np.float64, copy=False
+        )
+        # In place: depth = min(1, (1 + K) N / (N + K)), times covered / W.
+        depth = covered_fit + KAPPA
+        np.divide(covered_fit, depth, out=depth)
+        depth *= 1 + KAPPA
+        np.minimum(depth, _ones(n), out=depth)
+        covered *= 1 / total_importance
+        depth *= covered
+        values["skills"] = depth
+    elif total_importance > 0:
+        values["skills"] = np.zeros(n)
     else:
         values["skills"] = _neutral(n)
 
@@ -308,9 +378,9 @@ def score_one(
                 for s, w in zip(parts, lang_weights, strict=True)
             ]
         )
-        shared = np.bincount(holders, weights=fit, minlength=n)
+        shared = np.bincount(holders, weights=fit, minlength=n).astype(np.float64, copy=False)
         known = offers.has_languages
-        values["languages"] = np.where(known, np.minimum(1.0, shared), NEUTRAL)
+        values["languages"] = np.where(known, np.minimum(shared, _ones(n)), NEUTRAL)
         no_language = known & (shared <= 0)
     else:
         values["languages"] = _neutral(n)
@@ -321,7 +391,8 @@ def score_one(
     if len(ind_cols):
         ind = offers.industries
         holders = np.concatenate([ind.pos[ind.ptr[c] : ind.ptr[c + 1]] for c in ind_cols])
-        values["industry"] = np.minimum(1.0, np.bincount(holders, minlength=n).astype(np.float64))
+        industry = values["industry"] = np.zeros(n)
+        industry[holders] = 1.0
     else:
         values["industry"] = _neutral(n)
 
@@ -331,21 +402,11 @@ def score_one(
     values["traits"] = np.take(trait_table, offers.traits)
     values["formats"] = np.take(fmt_table, offers.format_code)
 
-    # Availability: prefix sums of the mentee's mask, read at each mentor interval,
-    # summed per mentor through a running total.
+    # Availability: only the mentor intervals that meet one of the mentee's windows.
     if seeker.slots is not None and seeker.slots[0].any():
-        # int16 prefix sums (at most 672) make the two lookups about three times faster.
-        prefix = np.zeros(SLOTS_PER_WEEK + 1, dtype=np.int16)
-        np.cumsum(seeker.slots[0], out=prefix[1:])
-        running = np.zeros(len(offers.slot_start) + 1, dtype=np.int32)
-        np.cumsum(
-            np.take(prefix, offers.slot_end) - np.take(prefix, offers.slot_start),
-            dtype=np.int32,
-            out=running[1:],
-        )
-        quarters = running[offers.slot_ptr[1:]] - running[offers.slot_ptr[:-1]]
-        shared_hours = quarters / 4
-        values["availability"] = np.minimum(1.0, shared_hours / float(seeker.target_hours[0]))
+        shared_hours = _shared_quarters(seeker.slots[0], offers) / 4
+        availability = shared_hours * (1 / float(seeker.target_hours[0]))
+        values["availability"] = np.minimum(availability, _ones(n), out=availability)
     else:
         shared_hours = np.full(n, np.nan)
         values["availability"] = _neutral(n)
@@ -366,6 +427,9 @@ def score_one(
             components=True,
             today=today,
             check_open=False,
+            # One column: a single block on this thread.
+            block=max(len(reverse_seekers), 1),
+            threads=1,
         )
         assert back.values is not None
         assert back.must_unmet is not None
@@ -384,6 +448,7 @@ def score_one(
         must_unmet = must_unmet | back.must_unmet[:, 0]
         no_language = no_language | back.no_language[:, 0]
 
+    # No BLAS here: its threads would wake for a 7 x n product, and linger.
     constant = sum(weights[name] * NEUTRAL for name in CRITERIA if _is_neutral(values[name]))
     total = np.full(n, float(constant))
     scratch = np.empty(n)
@@ -392,7 +457,7 @@ def score_one(
             np.multiply(values[name], weights[name], out=scratch)
             total += scratch
     # Normalised weights can sum to 1 + 2e-16.
-    np.minimum(total, 1.0, out=total)
+    np.minimum(total, _ones(n), out=total)
     eligible = ~(no_language | must_unmet | closed | excluded)
     return Scored(total, eligible, values, shared_hours, no_language, must_unmet, closed, excluded)
 
