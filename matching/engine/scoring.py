@@ -224,54 +224,20 @@ def _ones(n: int) -> F64:
 
 _ONES: dict[int, F64] = {}
 
-# Mentor intervals are split into pieces of at most this many quarters, so the
-# pieces that can meet a window [a, b) are those starting in (a - PIECE, b).
-PIECE = 32
-
-
-@dataclass(frozen=True)
-class _Pieces:
-    start: npt.NDArray[np.int32]  # sorted
-    end: npt.NDArray[np.int32]
-    owner: npt.NDArray[np.intp]
-
-
-def _pieces(offers: Offers) -> _Pieces:
-    """Every mentor's UTC intervals in pieces sorted by start, kept on the index."""
-    found = offers.__dict__.get("_pieces")
-    if found is None:
-        start = offers.slot_start.astype(np.int32)
-        end = offers.slot_end.astype(np.int32)
-        owner = np.repeat(np.arange(len(offers)), np.diff(offers.slot_ptr))
-        count = np.maximum(end - start + PIECE - 1, 0) // PIECE
-        of = np.repeat(np.arange(len(start)), count)
-        within = np.arange(len(of)) - np.repeat(np.cumsum(count) - count, count)
-        piece_start = start[of] + PIECE * within.astype(np.int32)
-        piece_end = np.minimum(piece_start + PIECE, end[of])
-        order = np.argsort(piece_start, kind="stable")
-        found = _Pieces(piece_start[order], piece_end[order], owner[of][order])
-        offers.__dict__["_pieces"] = found
-    return found
-
 
 def _shared_quarters(mask: Bools, offers: Offers) -> F64:
-    """Quarter hours each mentor shares with this weekly mask.
-
-    Each window [a, b) of the mask meets only the mentor pieces that start in
-    (a - PIECE, b): a few thousand of the week's intervals instead of all.
-    """
-    pieces = _pieces(offers)
-    change = np.flatnonzero(np.diff(mask.view(np.int8), prepend=0, append=0))
-    a, b = change[0::2], change[1::2]
-    lo = np.searchsorted(pieces.start, a - PIECE, side="right")
-    hi = np.searchsorted(pieces.start, b, side="left")
-    lengths = hi - lo
-    window = np.repeat(np.arange(len(a)), lengths)
-    at = np.arange(int(lengths.sum())) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
-    overlap = np.minimum(pieces.end[at], b[window]) - np.maximum(pieces.start[at], a[window])
-    np.maximum(overlap, 0, out=overlap)
-    shared = np.bincount(pieces.owner[at], weights=overlap, minlength=len(offers))
-    return shared.astype(np.float64, copy=False)  # (an empty bincount is integers)
+    """Quarter hours each mentor shares with this weekly mask: prefix sums of the
+    mask read at each mentor interval, summed per mentor through a running total."""
+    # int16 prefix sums (at most 672) make the two lookups about three times faster.
+    prefix = np.zeros(SLOTS_PER_WEEK + 1, dtype=np.int16)
+    np.cumsum(mask, out=prefix[1:])
+    running = np.zeros(len(offers.slot_start) + 1, dtype=np.int32)
+    np.cumsum(
+        np.take(prefix, offers.slot_end) - np.take(prefix, offers.slot_start),
+        dtype=np.int32,
+        out=running[1:],
+    )
+    return (running[offers.slot_ptr[1:]] - running[offers.slot_ptr[:-1]]).astype(np.float64)
 
 
 def _closed(offers: Offers, today: int) -> Bools:
@@ -402,7 +368,7 @@ def score_one(
     values["traits"] = np.take(trait_table, offers.traits)
     values["formats"] = np.take(fmt_table, offers.format_code)
 
-    # Availability: only the mentor intervals that meet one of the mentee's windows.
+    # Availability.
     if seeker.slots is not None and seeker.slots[0].any():
         shared_hours = _shared_quarters(seeker.slots[0], offers) / 4
         availability = shared_hours * (1 / float(seeker.target_hours[0]))
