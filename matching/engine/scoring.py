@@ -617,7 +617,7 @@ def score_matrix(
         shape=(e, int(edged.sum())),
     )
     edges_m = np.ascontiguousarray(mentor_edges[:, used][:, edged].T, dtype=np.float32)
-    has_slots = seeker_slots.any(axis=1)
+    has_slots: Bools = np.asarray(seeker_slots.any(axis=1))
 
     # The linear criteria with their weights, and every constant.
     linear = _linear(seekers, offers, kind)
