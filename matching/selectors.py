@@ -9,13 +9,14 @@ and then, and eight to encode the mentee when their data changed.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Subquery
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,7 +31,6 @@ from matching.index import (
     SeekerFacts,
     Vocabulary,
     VocabularyChanged,
-    clock_versions,
     current_index,
     load_offers,
     refresh_people,
@@ -97,22 +97,30 @@ class _Context:
     today: int
 
 
-def _versions(user_id: int) -> tuple[int, int, int]:
-    """The DataClock's versions and the person's own data version, in one query."""
-    clock = DataClock.objects.filter(pk=1)
-    row = (
-        Profile.objects.filter(user_id=user_id)
-        .annotate(
-            clock=Subquery(clock.values("version")[:1]),
-            taxonomy=Subquery(clock.values("taxonomy_version")[:1]),
-        )
-        .values_list("clock", "taxonomy", "data_version")
-        .first()
+@functools.cache
+def _versions_sql(vendor: str) -> str:
+    """The versions query for this database vendor (names quoted its way)."""
+    quote = connection.ops.quote_name
+    clock, profile = quote(DataClock._meta.db_table), quote(Profile._meta.db_table)
+    # Names from the models, the id a parameter: nothing from outside is spliced in.
+    return (
+        f"SELECT (SELECT {quote('version')} FROM {clock} WHERE {quote('id')} = 1),"  # noqa: S608
+        f" (SELECT {quote('taxonomy_version')} FROM {clock} WHERE {quote('id')} = 1),"
+        f" (SELECT {quote('data_version')} FROM {profile} WHERE {quote('user_id')} = %s)"
     )
-    if row is None:
-        version, taxonomy = clock_versions()
-        return version, taxonomy, 0
-    return row[0] or 0, row[1] or 0, row[2]
+
+
+def _versions(user_id: int) -> tuple[int, int, int]:
+    """The DataClock's versions and the person's own data version, in one query.
+
+    Every browse reads it, so it is written out once: the ORM took 0.5 ms to
+    compile these three subqueries, twenty times what the database needs.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_versions_sql(connection.vendor), [user_id])
+        clock, taxonomy, own = cursor.fetchone()
+    # No clock row before the first change; no profile row for someone not onboarded.
+    return clock or 0, taxonomy or 0, own or 0
 
 
 def _context(user_id: int, program: Program | None) -> _Context:
@@ -181,11 +189,10 @@ def _filter_mask(context: _Context, filters: MentorFilters) -> npt.NDArray[np.bo
 
 
 def _page_profiles(user_ids: list[int]) -> dict[int, Profile]:
+    # The user for the name and is_active; industries come from the index.
     return {
         profile.user_id: profile
-        for profile in Profile.objects.filter(user_id__in=user_ids).select_related(
-            "user", "industry"
-        )
+        for profile in Profile.objects.filter(user_id__in=user_ids).select_related("user")
     }
 
 

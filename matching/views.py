@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -62,8 +63,12 @@ def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
             for name, errors in (form.errors.items() if form.is_bound else [])
         ],
         "has_programs": bool(programs),
-        # Each card links to browse_url + id + "/": one reverse() per page, not per card.
+        # Each card links to browse_url + id + mentor_url_end: one reverse() and one
+        # programme check per page, not per card.
         "browse_url": reverse("matching:browse"),
+        "mentor_url_end": (
+            "/?" + urlencode({"program": filters.program.slug}) if filters.program else "/"
+        ),
         "availability_url": reverse("profiles:availability"),
     }
     if request.htmx and request.htmx.target == "results":

@@ -133,8 +133,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: wait for locks instead of failing,
-    # and let readers work while one process writes.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # and let readers work while one process writes. Connections are kept like
+    # any other database's: opening one (and its PRAGMAs) costs more than most
+    # pages' queries, and autocommit holds no lock or snapshot between requests.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -297,6 +297,18 @@ def test_a_programme_changes_the_weights_and_reverse_inverts_seniority(world, cl
     assert weights["availability"] > 0.5
 
 
+def test_cards_link_to_the_mentor_within_the_chosen_programme(world, client):
+    client.force_login(world["ana"])
+    Program.objects.create(name="Time first", slug="time", weights={"availability": 10})
+    ben = reverse("matching:mentor", args=[world["ben"].pk])
+
+    plain = client.get(reverse("matching:browse")).content.decode()
+    in_programme = client.get(reverse("matching:browse"), {"program": "time"}).content.decode()
+
+    assert f'href="{ben}"' in plain
+    assert f'href="{ben}?program=time"' in in_programme
+
+
 def test_anonymous_people_are_asked_to_log_in(world, client):
     assert client.get(reverse("matching:browse")).status_code == 302
     assert client.get(reverse("api:mentor-list")).status_code == 401
