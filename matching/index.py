@@ -21,14 +21,26 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connections
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db import NotSupportedError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 
 from matching.engine.features import (
     FORMATS,
@@ -180,74 +192,72 @@ def load_offers(
 ) -> Offers:
     """Mentors (all, or these profiles when still mentors) as engine arrays: 5 queries."""
     mentors = _mentors(profile_ids)
+    frequency = Case(
+        *(When(session_frequency=name, then=Value(i)) for i, name in enumerate(FREQUENCIES)),
+        default=Value(-1),
+    )
     # JSON lists come back as their text: reading the few known words out of it is
     # several times faster than decoding 10k small JSON documents.
-    rows = list(
-        mentors.order_by("pk")
-        .annotate(
-            traits_text=Cast("traits", TextField()),
-            formats_text=Cast("formats", TextField()),
-            kinds_text=Cast("mentoring_kinds", TextField()),
-        )
-        .values_list(
-            "pk", "user_id", "traits_text", "formats_text", "kinds_text", "session_frequency",
-            "seniority", "years_experience", "capacity", "accepting_mentees", "paused_until",
-            "time_zone", "industry_id",
-        )
-    )  # fmt: skip
-    n = len(rows)
     (
-        pks, user_ids, traits_text, formats_text, kinds_text, frequency, seniority, years,
-        capacity, accepting, paused_until, zones, own_industry,
-    ) = zip(*rows, strict=True) if rows else ((),) * 13  # fmt: skip
-    profile_pks = np.array(pks, dtype=np.int64)
+        pks, user_ids, frequencies, seniority, years, capacity, accepting, paused_until,
+        own_industry,
+    ), (traits_text, formats_text, kinds_text, zones) = _columns(
+        mentors,
+        (
+            F("pk"), F("user_id"), frequency, Coalesce("seniority", 0),
+            Coalesce("years_experience", -1), F("capacity"),
+            Cast("accepting_mentees", IntegerField()), Coalesce(_DayNumber("paused_until"), 0),
+            Coalesce("industry_id", -1),
+        ),
+        (
+            Cast("traits", TextField()), Cast("formats", TextField()),
+            Cast("mentoring_kinds", TextField()), F("time_zone"),
+        ),
+    )  # fmt: skip
+    # The database hands rows over in any order; positions follow the profile ids.
+    order = np.argsort(pks, kind="stable")
+    profile_pks = pks[order]
+    n = len(profile_pks)
 
-    def positions(pks: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
-        return np.searchsorted(profile_pks, pks).astype(np.int32)
+    def links(
+        queryset: Any, *fields: str, mentor_side: bool = False
+    ) -> tuple[npt.NDArray[np.int32], list[npt.NDArray[np.int64]]]:
+        """The positions of the rows' people and the fields, for people the first query read."""
+        if not n:
+            return np.zeros(0, dtype=np.int32), [np.zeros(0, dtype=np.int64) for _ in fields]
+        if profile_ids is not None:
+            queryset = queryset.filter(profile_id__in=profile_pks.tolist())
+        elif not mentor_side:
+            # Everyone lists languages and windows: read only mentors' rows. The
+            # mentor side (expertise, mentored industries) is nearly all mentors'
+            # own, so reading the few rows of former mentors beats joining.
+            queryset = queryset.filter(profile__is_mentor=True)
+        owners, *columns = _columns(queryset, [F("profile_id"), *map(F, fields)], [])[0]
+        # Rows of people the first query left out (an inactive account) are dropped.
+        found = np.minimum(np.searchsorted(profile_pks, owners), n - 1)
+        inside = profile_pks[found] == owners
+        return found[inside].astype(np.int32), [column[inside] for column in columns]
 
-    def links(queryset: Any, *fields: str) -> npt.NDArray[np.int64]:
-        if not len(profile_pks):
-            return np.zeros((0, 1 + len(fields)), dtype=np.int64)
-        # No model ordering (it would join and sort for nothing), and whole numbers
-        # straight from the cursor: no converters, no fetching in chunks of 100.
-        # A full build joins the profile only; rows of people the first query left
-        # out (an inactive account) are dropped here.
-        scope = (
-            queryset.filter(profile__is_mentor=True)
-            if profile_ids is None
-            else queryset.filter(profile_id__in=profile_pks.tolist())
-        )
-        values = scope.order_by().values_list("profile_id", *fields)
-        flat = np.fromiter(chain.from_iterable(_fetch_all(values)), dtype=np.int64)
-        rows = flat.reshape(-1, 1 + len(fields))
-        found = np.searchsorted(profile_pks, rows[:, 0])
-        inside = found < len(profile_pks)
-        inside[inside] = profile_pks[found[inside]] == rows[inside, 0]
-        return rows[inside]
-
-    def small(values: Sequence[Any], dtype: type, convert: Any = None) -> npt.NDArray[Any]:
-        items = values if convert is None else map(convert, values)
-        return np.fromiter(items, dtype=dtype, count=n)
+    def bits_of(texts: list[str], names: Sequence[str]) -> npt.NDArray[np.uint8]:
+        # A few distinct texts repeat across thousands of people.
+        bits = {text: _text_bits(text, names) for text in dict.fromkeys(texts)}
+        return np.fromiter(map(bits.__getitem__, texts), dtype=np.uint8, count=n)[order]
 
     try:
-        expertise = links(Expertise.objects, "skill_id", "level")
-        skills = Inverted.build(
-            positions(expertise[:, 0]),
-            vocab.skill_cols(expertise[:, 1]),
-            expertise[:, 2],
-            len(vocab.skill_ids),
+        owners, (skill, level) = links(Expertise.objects, "skill_id", "level", mentor_side=True)
+        skills = Inverted.build(owners, vocab.skill_cols(skill), level, len(vocab.skill_ids))
+        owners, (language, proficiency) = links(
+            ProfileLanguage.objects, "language_id", "proficiency"
         )
-        spoken = links(ProfileLanguage.objects, "language_id", "proficiency")
         languages = Inverted.build(
-            positions(spoken[:, 0]),
-            vocab.language_cols(spoken[:, 1]),
-            spoken[:, 2],
-            len(vocab.language_ids),
+            owners, vocab.language_cols(language), proficiency, len(vocab.language_ids)
         )
-        mentored = links(Profile.mentor_industries.through.objects, "industry_id")
-        own = small(own_industry, np.int64, lambda pk: -1 if pk is None else pk)
-        pair_pos = np.concatenate([positions(mentored[:, 0]), np.flatnonzero(own >= 0)])
-        pair_ind = np.concatenate([mentored[:, 1], own[own >= 0]])
+        owners, (industry,) = links(
+            Profile.mentor_industries.through.objects, "industry_id", mentor_side=True
+        )
+        own = own_industry[order]
+        pair_pos = np.concatenate([owners, np.flatnonzero(own >= 0)])
+        pair_ind = np.concatenate([industry, own[own >= 0]])
         # One industry once per person, whether they work in it or mentor it or both.
         width = int(pair_ind.max()) + 1 if len(pair_ind) else 1
         unique = np.unique(pair_pos.astype(np.int64) * width + pair_ind)
@@ -260,55 +270,107 @@ def load_offers(
         )
     except KeyError as error:
         raise VocabularyChanged from error
-    windows = links(AvailabilityWindow.objects, "weekday", "start_minute", "end_minute")
+    owners, windows = links(AvailabilityWindow.objects, "weekday", "start_minute", "end_minute")
+    zone_names = list(dict.fromkeys(zones))
+    code_of = {zone: code for code, zone in enumerate(zone_names)}
+    zone_codes = np.fromiter(map(code_of.__getitem__, zones), dtype=np.int32, count=n)[order]
+    weekday, start_minute, end_minute = windows
     slot_ptr, slot_start, slot_end = _utc_intervals(
-        positions(windows[:, 0]), windows[:, 1:], zones, week_start
+        owners, weekday, start_minute, end_minute, zone_codes, zone_names, week_start
     )
-    frequency_index = {name: i for i, name in enumerate(FREQUENCIES)}
     return Offers(
-        ids=np.array(user_ids, dtype=np.int64),
+        ids=user_ids[order],
         skills=skills,
         languages=languages,
         industries=industries,
-        traits=small(traits_text, np.uint8, _bits_reader(TRAITS)),
-        formats=small(formats_text, np.uint8, _bits_reader(FORMATS)),
-        kinds=small(kinds_text, np.uint8, _bits_reader(KINDS)),
-        frequency=small(frequency, np.int8, lambda v: frequency_index.get(v, -1)),
-        # None becomes NaN in a float array: one C loop instead of a Python call per row.
-        seniority=np.nan_to_num(np.array(seniority, dtype=float), nan=0).astype(np.int8),
-        years=np.minimum(np.nan_to_num(np.array(years, dtype=float), nan=-1), MAX_YEARS).astype(
-            np.int8
-        ),
-        capacity=np.minimum(np.array(capacity, dtype=np.int64), 255).astype(np.uint8),
+        traits=bits_of(traits_text, TRAITS),
+        formats=bits_of(formats_text, FORMATS),
+        kinds=bits_of(kinds_text, KINDS),
+        frequency=frequencies[order].astype(np.int8),
+        seniority=seniority[order].astype(np.int8),
+        years=np.minimum(years[order], MAX_YEARS).astype(np.int8),
+        capacity=np.minimum(capacity[order], 255).astype(np.uint8),
         taken=np.zeros(n, dtype=np.uint8),
         pending=np.zeros(n, dtype=np.uint8),
-        accepting=np.array(accepting, dtype=bool),
-        paused_until=small(paused_until, np.int32, lambda v: v.toordinal() if v else 0),
+        accepting=accepting[order].astype(bool),
+        paused_until=paused_until[order].astype(np.int32),
         slot_ptr=slot_ptr,
         slot_start=slot_start,
         slot_end=slot_end,
     )
 
 
-def _fetch_all(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a values_list of plain numbers, in one fetch."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+# Separates texts in one aggregated value: JSON text and time-zone names never hold it.
+_UNIT_SEPARATOR = "\x1f"
 
 
-def _bits_reader(names: Sequence[str]) -> Any:
-    """`_text_bits` for these names, remembering each distinct text (they repeat a lot)."""
-    seen: dict[str | None, int] = {}
+class _Joined(Aggregate):
+    """A column of every row as one text, numbers joined by commas (texts by `_UNIT_SEPARATOR`).
 
-    def read(text: str | None) -> int:
-        found = seen.get(text)
-        if found is None:
-            found = seen[text] = _text_bits(text, names)
-        return found
+    GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL. NULLs are left out, so
+    callers coalesce them first.
+    """
 
-    return read
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def __init__(self, expression: Any, *, separator: str = ",") -> None:
+        super().__init__(expression, Value(separator))
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        column, *rest = self.get_source_expressions()
+        as_text = self.copy()
+        as_text.set_source_expressions([Cast(column, TextField()), *rest])
+        return super(_Joined, as_text).as_sql(
+            compiler, connection, function="STRING_AGG", **extra_context
+        )
+
+
+class _DayNumber(Func):
+    """A date as `date.toordinal()` (1 for 1 January of year 1)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        # julianday() of a midnight is N.5; 1 January of year 1 is day 1721425.5.
+        template = "CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        template = "((%(expressions)s) - DATE '0001-01-01' + 1)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _columns(
+    queryset: QuerySet[Any], numbers: Sequence[Any], texts: Sequence[Any]
+) -> tuple[list[npt.NDArray[np.int64]], list[list[str]]]:
+    """Columns of every row as arrays of whole numbers and lists of texts, in one query.
+
+    The database joins each column into one value (see `_Joined`), so thousands
+    of rows cost a few long texts instead of a Python tuple and an int per cell.
+    Every aggregate of a query reads the same rows in the same order, so the
+    columns line up; a count in the same query checks that none lost a value.
+    """
+    if connections[queryset.db].vendor not in ("sqlite", "postgresql"):
+        raise NotSupportedError("The mentor index reads SQLite or PostgreSQL.")
+    names = [f"c{i}" for i in range(len(numbers) + len(texts))]
+    joined = [_Joined(number) for number in numbers] + [
+        _Joined(Coalesce(text, Value("")), separator=_UNIT_SEPARATOR) for text in texts
+    ]
+    found = queryset.order_by().aggregate(rows=Count("*"), **dict(zip(names, joined, strict=True)))
+    rows = found["rows"]
+    values = [found[name] or "" for name in names]
+    arrays = [np.fromstring(value, dtype=np.int64, sep=",") for value in values[: len(numbers)]]
+    lists = [value.split(_UNIT_SEPARATOR) if rows else [] for value in values[len(numbers) :]]
+    if any(len(column) != rows for column in (*arrays, *lists)):
+        raise ValueError("A column lost or gained values on the way from the database.")
+    return arrays, lists
 
 
 def _text_bits(text: str | None, names: Sequence[str]) -> int:
@@ -324,25 +386,28 @@ def _text_bits(text: str | None, names: Sequence[str]) -> int:
 
 def _utc_intervals(
     owners: npt.NDArray[np.int32],
-    windows: npt.NDArray[np.int64],
-    zones: Sequence[str],
+    weekday: npt.NDArray[np.int64],
+    start_minute: npt.NDArray[np.int64],
+    end_minute: npt.NDArray[np.int64],
+    zone_codes: npt.NDArray[np.int32],
+    zone_names: Sequence[str],
     week_start: date,
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint16], npt.NDArray[np.uint16]]:
-    """Local weekly windows (weekday, start, end minute) as UTC slot intervals per person.
+    """Local weekly windows as UTC slot intervals per person (person p in zone_codes[p]).
 
     Each window is placed on the local dates of its weekday around the UTC week
     (a zone far from UTC puts part of its week in the neighbouring UTC days),
     converted through the zone's quarter-hour table and clipped to the week.
     """
-    n = len(zones)
-    code_of: dict[str, int] = {}
-    codes = np.fromiter((code_of.setdefault(z, len(code_of)) for z in zones), np.int32, n)
+    n = len(zone_codes)
     # Every zone's quarter-hour table stacked: (zones x 9 local days x 97 quarters).
-    tables = np.stack([utc_slot_table(zone, week_start) for zone in code_of]) if code_of else None
+    tables = (
+        np.stack([utc_slot_table(zone, week_start) for zone in zone_names]) if zone_names else None
+    )
     out_owner, out_start, out_end = [], [], []
     if tables is not None and len(owners):
-        zone = codes[owners]
-        weekday, start_q, end_q = windows[:, 0], windows[:, 1] // 15, windows[:, 2] // 15
+        zone = zone_codes[owners]
+        start_q, end_q = start_minute // 15, end_minute // 15
         for shift in (-7, 0, 7):
             offset = weekday + shift
             ok = (offset >= -1) & (offset <= 7)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import numpy as np
@@ -233,8 +234,9 @@ def utc_slot_table(time_zone: str, week_start: date) -> npt.NDArray[np.int32]:
     # A wall time reads the same offset with either fold unless the clocks skip
     # it or show it twice; there it is simply local time minus that offset. One
     # C call per quarter instead of a conversion through aware datetimes.
-    offsets = list(map(zone.utcoffset, walls))
-    others = list(map(zone.utcoffset, folded))
+    # (A ZoneInfo always knows the offset: never None.)
+    offsets = cast(list[timedelta], list(map(zone.utcoffset, walls)))
+    others = cast(list[timedelta], list(map(zone.utcoffset, folded)))
     if offsets.count(offsets[0]) == len(offsets):
         offset_seconds: int | npt.NDArray[np.int64] = offsets[0] // _SECOND
     else:
