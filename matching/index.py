@@ -114,7 +114,11 @@ class Vocabulary:
 
     @staticmethod
     def _columns(ids: npt.NDArray[np.int64], wanted: Iterable[int]) -> npt.NDArray[np.int32]:
-        wanted = np.fromiter(wanted, dtype=np.int64)
+        wanted = (
+            wanted.astype(np.int64, copy=False)
+            if isinstance(wanted, np.ndarray)
+            else np.fromiter(wanted, dtype=np.int64)
+        )
         cols = np.searchsorted(ids, wanted)
         cols = np.minimum(cols, max(len(ids) - 1, 0))
         if len(wanted) and (len(ids) == 0 or (ids[cols] != wanted).any()):
@@ -218,6 +222,7 @@ def load_offers(
     order = np.argsort(pks, kind="stable")
     profile_pks = pks[order]
     n = len(profile_pks)
+    locate = _Locator(profile_pks)
 
     def links(
         queryset: Any, *fields: str, mentor_side: bool = False
@@ -234,9 +239,8 @@ def load_offers(
             queryset = queryset.filter(profile__is_mentor=True)
         owners, *columns = _columns(queryset, [F("profile_id"), *map(F, fields)], [])[0]
         # Rows of people the first query left out (an inactive account) are dropped.
-        found = np.minimum(np.searchsorted(profile_pks, owners), n - 1)
-        inside = profile_pks[found] == owners
-        return found[inside].astype(np.int32), [column[inside] for column in columns]
+        found, inside = locate(owners)
+        return found[inside], [column[inside] for column in columns]
 
     def bits_of(texts: list[str], names: Sequence[str]) -> npt.NDArray[np.uint8]:
         # A few distinct texts repeat across thousands of people.
@@ -300,6 +304,31 @@ def load_offers(
     )
 
 
+class _Locator:
+    """Where ids sit in a sorted array of distinct ids, and whether they are in it at all."""
+
+    # A table by id while it stays this small per id held (database ids are dense).
+    TABLE_PER_ID = 64
+
+    def __init__(self, ids: npt.NDArray[np.int64]) -> None:
+        self.ids = ids
+        self.table: npt.NDArray[np.int32] | None = None
+        if len(ids) and ids[0] >= 0 and ids[-1] < self.TABLE_PER_ID * len(ids) + 65536:
+            self.table = np.full(int(ids[-1]) + 1, -1, dtype=np.int32)
+            self.table[ids] = np.arange(len(ids), dtype=np.int32)
+
+    def __call__(
+        self, wanted: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+        if self.table is not None:
+            # A random gather instead of a binary search per id: ten times faster.
+            known = (wanted >= 0) & (wanted < len(self.table))
+            found = self.table[np.where(known, wanted, 0)]
+            return found, known & (found >= 0)
+        found = np.minimum(np.searchsorted(self.ids, wanted), max(len(self.ids) - 1, 0))
+        return found.astype(np.int32), self.ids[found] == wanted if len(self.ids) else found < 0
+
+
 # Separates texts in one aggregated value: JSON text and time-zone names never hold it.
 _UNIT_SEPARATOR = "\x1f"
 
@@ -314,18 +343,22 @@ class _Joined(Aggregate):
     function = "GROUP_CONCAT"
     output_field = TextField()
 
-    def __init__(self, expression: Any, *, separator: str = ",") -> None:
-        super().__init__(expression, Value(separator))
+    def __init__(self, expression: Any, *, texts: bool = False) -> None:
+        super().__init__(expression)
+        # A literal, not a parameter: SQLite takes twice as long with a bound separator.
+        self.separator = _UNIT_SEPARATOR if texts else ","
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        template = f"GROUP_CONCAT(%(expressions)s, '{self.separator}')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, Any]:
-        column, *rest = self.get_source_expressions()
-        as_text = self.copy()
-        as_text.set_source_expressions([Cast(column, TextField()), *rest])
-        return super(_Joined, as_text).as_sql(
-            compiler, connection, function="STRING_AGG", **extra_context
-        )
+        template = f"STRING_AGG((%(expressions)s)::text, '{self.separator}')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 class _DayNumber(Func):
@@ -361,7 +394,7 @@ def _columns(
         raise NotSupportedError("The mentor index reads SQLite or PostgreSQL.")
     names = [f"c{i}" for i in range(len(numbers) + len(texts))]
     joined = [_Joined(number) for number in numbers] + [
-        _Joined(Coalesce(text, Value("")), separator=_UNIT_SEPARATOR) for text in texts
+        _Joined(Coalesce(text, Value("")), texts=True) for text in texts
     ]
     found = queryset.order_by().aggregate(rows=Count("*"), **dict(zip(names, joined, strict=True)))
     rows = found["rows"]
