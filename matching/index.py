@@ -29,6 +29,7 @@ from django.db import NotSupportedError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
+    BigIntegerField,
     Case,
     Count,
     F,
@@ -197,20 +198,26 @@ def load_offers(
     """Mentors (all, or these profiles when still mentors) as engine arrays: 5 queries."""
     mentors = _mentors(profile_ids)
     frequency = Case(
-        *(When(session_frequency=name, then=Value(i)) for i, name in enumerate(FREQUENCIES)),
-        default=Value(-1),
+        *(When(session_frequency=name, then=Value(i + 1)) for i, name in enumerate(FREQUENCIES)),
+        default=Value(0),
+    )
+    # Small fields travel packed into one number (fewer values to join and parse);
+    # the check constraints keep years at most 70 and capacity at most 20.
+    small = _packed(
+        (Coalesce("seniority", 0), 0),
+        (Coalesce("years_experience", -1) + 1, 16),
+        (F("capacity"), 16),
+        (Cast("accepting_mentees", IntegerField()), 1),
+        (frequency, 3),
     )
     # JSON lists come back as their text: reading the few known words out of it is
     # several times faster than decoding 10k small JSON documents.
-    (
-        pks, user_ids, frequencies, seniority, years, capacity, accepting, paused_until,
-        own_industry,
-    ), (traits_text, formats_text, kinds_text, zones) = _columns(
+    (pks, user_ids, packed, paused_until, own_industry), (
+        traits_text, formats_text, kinds_text, zones,
+    ) = _columns(
         mentors,
         (
-            F("pk"), F("user_id"), frequency, Coalesce("seniority", 0),
-            Coalesce("years_experience", -1), F("capacity"),
-            Cast("accepting_mentees", IntegerField()), Coalesce(_DayNumber("paused_until"), 0),
+            F("pk"), F("user_id"), small, Coalesce(_DayNumber("paused_until"), 0),
             Coalesce("industry_id", -1),
         ),
         (
@@ -218,6 +225,7 @@ def load_offers(
             Cast("mentoring_kinds", TextField()), F("time_zone"),
         ),
     )  # fmt: skip
+    seniority, years_1, capacity, accepting, frequency_1 = _unpacked(packed, 16, 16, 1, 3)
     # The database hands rows over in any order; positions follow the profile ids.
     order = np.argsort(pks, kind="stable")
     profile_pks = pks[order]
@@ -225,7 +233,7 @@ def load_offers(
     locate = _Locator(profile_pks)
 
     def links(
-        queryset: Any, *fields: str, mentor_side: bool = False
+        queryset: Any, *fields: Any, mentor_side: bool = False
     ) -> tuple[npt.NDArray[np.int32], list[npt.NDArray[np.int64]]]:
         """The positions of the rows' people and the fields, for people the first query read."""
         if not n:
@@ -237,7 +245,8 @@ def load_offers(
             # mentor side (expertise, mentored industries) is nearly all mentors'
             # own, so reading the few rows of former mentors beats joining.
             queryset = queryset.filter(profile__is_mentor=True)
-        owners, *columns = _columns(queryset, [F("profile_id"), *map(F, fields)], [])[0]
+        wanted = [F(field) if isinstance(field, str) else field for field in fields]
+        owners, *columns = _columns(queryset, [F("profile_id"), *wanted], [])[0]
         # Rows of people the first query left out (an inactive account) are dropped.
         found, inside = locate(owners)
         return found[inside], [column[inside] for column in columns]
@@ -248,7 +257,11 @@ def load_offers(
         return np.fromiter(map(bits.__getitem__, texts), dtype=np.uint8, count=n)[order]
 
     try:
-        owners, (skill, level) = links(Expertise.objects, "skill_id", "level", mentor_side=True)
+        # Levels are 1 to 5 (a check constraint): three bits under the skill id.
+        owners, (skill_level,) = links(
+            Expertise.objects, _packed((F("skill_id"), 0), (F("level"), 3)), mentor_side=True
+        )
+        skill, level = _unpacked(skill_level, 3)
         skills = Inverted.build(owners, vocab.skill_cols(skill), level, len(vocab.skill_ids))
         owners, (language, proficiency) = links(
             ProfileLanguage.objects, "language_id", "proficiency"
@@ -274,11 +287,15 @@ def load_offers(
         )
     except KeyError as error:
         raise VocabularyChanged from error
-    owners, windows = links(AvailabilityWindow.objects, "weekday", "start_minute", "end_minute")
+    # Minutes are at most 1440 (a check constraint): eleven bits each.
+    owners, (window,) = links(
+        AvailabilityWindow.objects,
+        _packed((F("weekday"), 0), (F("start_minute"), 11), (F("end_minute"), 11)),
+    )
     zone_names = list(dict.fromkeys(zones))
     code_of = {zone: code for code, zone in enumerate(zone_names)}
     zone_codes = np.fromiter(map(code_of.__getitem__, zones), dtype=np.int32, count=n)[order]
-    weekday, start_minute, end_minute = windows
+    weekday, start_minute, end_minute = _unpacked(window, 11, 11)
     slot_ptr, slot_start, slot_end = _utc_intervals(
         owners, weekday, start_minute, end_minute, zone_codes, zone_names, week_start
     )
@@ -290,9 +307,9 @@ def load_offers(
         traits=bits_of(traits_text, TRAITS),
         formats=bits_of(formats_text, FORMATS),
         kinds=bits_of(kinds_text, KINDS),
-        frequency=frequencies[order].astype(np.int8),
+        frequency=(frequency_1[order] - 1).astype(np.int8),
         seniority=seniority[order].astype(np.int8),
-        years=np.minimum(years[order], MAX_YEARS).astype(np.int8),
+        years=np.minimum(years_1[order] - 1, MAX_YEARS).astype(np.int8),
         capacity=np.minimum(capacity[order], 255).astype(np.uint8),
         taken=np.zeros(n, dtype=np.uint8),
         pending=np.zeros(n, dtype=np.uint8),
@@ -302,6 +319,28 @@ def load_offers(
         slot_start=slot_start,
         slot_end=slot_end,
     )
+
+
+def _packed(*parts: tuple[Any, int]) -> Any:
+    """Whole numbers in one: each part after the first takes its number of low bits.
+
+    Every part is at least 0 and every part after the first fits its bits; the
+    first takes what is left of 63 bits.
+    """
+    (first, _), *rest = parts
+    packed = Cast(first, BigIntegerField())
+    for part, width in rest:
+        packed = packed * Value(1 << width) + part
+    return packed
+
+
+def _unpacked(packed: npt.NDArray[np.int64], *widths: int) -> list[npt.NDArray[np.int64]]:
+    """The parts of `_packed` numbers, given the bits of each part after the first."""
+    parts = []
+    for width in reversed(widths):
+        parts.append(packed & ((1 << width) - 1))
+        packed = packed >> width
+    return [packed, *reversed(parts)]
 
 
 class _Locator:
