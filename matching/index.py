@@ -273,18 +273,13 @@ def load_offers(
             Profile.mentor_industries.through.objects, "industry_id", mentor_side=True
         )
         own = own_industry[order]
-        pair_pos = np.concatenate([owners, np.flatnonzero(own >= 0)])
-        pair_ind = np.concatenate([industry, own[own >= 0]])
+        columns = len(vocab.industry_ids)
+        pairs = np.concatenate([owners, np.flatnonzero(own >= 0)]).astype(np.int64) * columns
+        pairs += vocab.industry_cols(np.concatenate([industry, own[own >= 0]]))
         # One industry once per person, whether they work in it or mentor it or both.
-        width = int(pair_ind.max()) + 1 if len(pair_ind) else 1
-        unique = np.unique(pair_pos.astype(np.int64) * width + pair_ind)
-        pair_pos, pair_ind = unique // width, unique % width
-        industries = Inverted.build(
-            pair_pos,
-            vocab.industry_cols(pair_ind),
-            np.ones(len(pair_pos)),
-            len(vocab.industry_ids),
-        )
+        pairs.sort()
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
+        industries = Inverted.build(pairs // columns, pairs % columns, np.ones(len(pairs)), columns)
     except KeyError as error:
         raise VocabularyChanged from error
     # Minutes are at most 1440 (a check constraint): eleven bits each.
@@ -472,20 +467,18 @@ def _utc_intervals(
     converted through the zone's quarter-hour table and clipped to the week.
     """
     n = len(zone_codes)
-    # Every zone's quarter-hour table stacked: (zones x 9 local days x 97 quarters).
-    tables = (
-        np.stack([utc_slot_table(zone, week_start) for zone in zone_names]) if zone_names else None
-    )
     out_owner, out_start, out_end = [], [], []
-    if tables is not None and len(owners):
-        zone = zone_codes[owners]
+    if zone_names and len(owners):
+        # Every zone's quarter-hour table stacked and flat: zone, local day, quarter.
+        tables = np.stack([utc_slot_table(zone, week_start) for zone in zone_names]).ravel()
+        day_cell = (zone_codes[owners].astype(np.int64) * 9 + weekday + 1) * 97
         start_q, end_q = start_minute // 15, end_minute // 15
         for shift in (-7, 0, 7):
             offset = weekday + shift
             ok = (offset >= -1) & (offset <= 7)
-            rows = offset[ok] + 1
-            start = np.clip(tables[zone[ok], rows, start_q[ok]], 0, SLOTS_PER_WEEK)
-            end = np.clip(tables[zone[ok], rows, end_q[ok]], 0, SLOTS_PER_WEEK)
+            cell = day_cell[ok] + shift * 97
+            start = np.clip(tables[cell + start_q[ok]], 0, SLOTS_PER_WEEK)
+            end = np.clip(tables[cell + end_q[ok]], 0, SLOTS_PER_WEEK)
             keep = start < end
             out_owner.append(owners[ok][keep])
             out_start.append(start[keep])
@@ -493,7 +486,8 @@ def _utc_intervals(
     owner_all = np.concatenate(out_owner) if out_owner else np.zeros(0, dtype=np.int32)
     start_all = np.concatenate(out_start) if out_start else np.zeros(0, dtype=np.int32)
     end_all = np.concatenate(out_end) if out_end else np.zeros(0, dtype=np.int32)
-    order = np.lexsort((start_all, owner_all))
+    # By person, then start (a slot index below 1024).
+    order = np.argsort(owner_all.astype(np.int64) * 1024 + start_all, kind="stable")
     ptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(owner_all, minlength=n), out=ptr[1:])
     return ptr, start_all[order].astype(np.uint16), end_all[order].astype(np.uint16)
