@@ -123,11 +123,10 @@ class Vocabulary:
             if isinstance(wanted, np.ndarray)
             else np.fromiter(wanted, dtype=np.int64)
         )
-        cols = np.searchsorted(ids, wanted)
-        cols = np.minimum(cols, max(len(ids) - 1, 0))
-        if len(wanted) and (len(ids) == 0 or (ids[cols] != wanted).any()):
+        cols, known = _Locator(ids)(wanted)
+        if not known.all():
             raise KeyError("not in the vocabulary")
-        return cols.astype(np.int32)
+        return cols
 
     def skill_cols(self, ids: Iterable[int]) -> npt.NDArray[np.int32]:
         return self._columns(self.skill_ids, ids)
