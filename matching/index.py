@@ -209,8 +209,9 @@ def load_offers(
         *(When(session_frequency=name, then=Value(i + 1)) for i, name in enumerate(FREQUENCIES)),
         default=Value(0),
     )
-    # Small fields travel packed into one number (fewer values to join and parse);
-    # the check constraints keep years at most 70 and capacity at most 20.
+    # Small fields travel packed into one number (fewer values to join and parse):
+    # 16 bits hold a small-integer field, and the check constraints keep years at
+    # most 70 and capacity at most 20 anyway.
     small = _packed(
         (Coalesce("seniority", 0), 0),
         (Coalesce("years_experience", -1) + 1, 16),
