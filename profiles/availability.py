@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import numpy as np
@@ -228,12 +229,43 @@ def utc_slot_table(time_zone: str, week_start: date) -> npt.NDArray[np.int32]:
     the same slots as `utc_slot_mask`.
     """
     zone = ZoneInfo(time_zone)
-    week_begin = datetime.combine(week_start, time(0), tzinfo=UTC)
-    table = np.empty((9, 97), dtype=np.int32)
+    walls, folded, seconds = _quarter_walls(week_start)
     step = STEP_MINUTES * 60
-    for row, offset in enumerate(range(-1, 8)):
-        day = week_start + timedelta(days=offset)
-        for quarter in range(97):
-            moment = _local_to_utc(day, quarter * STEP_MINUTES, zone)
-            table[row, quarter] = int((moment - week_begin).total_seconds()) // step
-    return table
+    # A wall time reads the same offset with either fold unless the clocks skip
+    # it or show it twice; there it is simply local time minus that offset. One
+    # C call per quarter instead of a conversion through aware datetimes.
+    # (A ZoneInfo always knows the offset: never None.)
+    offsets = cast(list[timedelta], list(map(zone.utcoffset, walls)))
+    others = cast(list[timedelta], list(map(zone.utcoffset, folded)))
+    if offsets.count(offsets[0]) == len(offsets):
+        offset_seconds: int | npt.NDArray[np.int64] = offsets[0] // _SECOND
+    else:
+        in_seconds = {offset: offset // _SECOND for offset in set(offsets)}
+        offset_seconds = np.fromiter(map(in_seconds.__getitem__, offsets), np.int64, len(offsets))
+    table = (seconds - offset_seconds) // step
+    if offsets != others:
+        week_begin = datetime.combine(week_start, time(0), tzinfo=UTC)
+        for at, (offset, other) in enumerate(zip(offsets, others, strict=True)):
+            if offset != other:
+                row, quarter = divmod(at, 97)
+                day = week_start + timedelta(days=row - 1)
+                moment = _local_to_utc(day, quarter * STEP_MINUTES, zone)
+                table[at] = int((moment - week_begin).total_seconds()) // step
+    return table.reshape(9, 97).astype(np.int32)
+
+
+_SECOND = timedelta(seconds=1)
+
+
+@lru_cache(maxsize=4)
+def _quarter_walls(
+    week_start: date,
+) -> tuple[list[datetime], list[datetime], npt.NDArray[np.int64]]:
+    """The table's local wall times (fold 0 and 1) and their seconds from `week_start`."""
+    first = datetime.combine(week_start - timedelta(days=1), time(0))
+    step = timedelta(minutes=STEP_MINUTES)
+    walls = [
+        first + timedelta(days=row) + quarter * step for row in range(9) for quarter in range(97)
+    ]
+    seconds = np.array([(wall - first).total_seconds() - 86400 for wall in walls], dtype=np.int64)
+    return walls, [wall.replace(fold=1) for wall in walls], seconds

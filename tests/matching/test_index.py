@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import index as mentor_index
+from matching.engine.features import Offers
 from matching.selectors import MentorFilters, rank_mentors
 from profiles import services
 from profiles.availability import Window, utc_slot_mask, week_start_for
 from profiles.models import Profile
-from tests.matching.people import language, person, persona, skill
+from tests.matching.people import industry, language, person, persona, profile_of, skill
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,60 @@ def test_mentor_availability_is_the_exact_utc_slots(db, zone, windows, moment):
     assert position is not None
     expected = utc_slot_mask(windows, zone, week_start_for(now))
     np.testing.assert_array_equal(index.offers.slot_mask(position), expected)
+
+
+def test_every_mentor_field_reaches_the_arrays_exactly(db):
+    english, python, go = language("en", "English"), skill("Python"), skill("Go")
+    fintech, health = industry("Fintech"), industry("Health")
+    ann = person(
+        "ann@example.org", mentor=True, zone="Asia/Kathmandu", languages=[(english, 3)],
+        expertise=[(python, 5), (go, 1)], windows=[Window(6, 22 * 60, 1440)],
+        industries=[fintech, health], industry=fintech, traits=["direct", "reflective"],
+        formats=["chat"], mentoring_kinds=["peer", "career"], session_frequency="monthly",
+        seniority=6, years_experience=62, capacity=20, accepting_mentees=False,
+        paused_until=date(2027, 2, 28),
+    )  # fmt: skip
+    bob = person("bob@example.org", mentor=True, years_experience=None, seniority=None)
+    # Rows the index must leave out: expertise of someone not mentoring, an inactive mentor.
+    person("cy@example.org", mentee=True, expertise=[(go, 4)], languages=[(english, 4)])
+    dee = person("dee@example.org", mentor=True, expertise=[(go, 2)], languages=[(english, 2)])
+    dee.is_active = False
+    dee.save(update_fields=["is_active"])
+
+    index = _index()
+
+    offers, vocab = index.offers, index.vocab
+    assert sorted(offers.ids.tolist()) == sorted([ann.pk, bob.pk])
+    a, b = index.position(ann.pk), index.position(bob.pk)
+    assert a is not None
+    assert b is not None
+
+    def fields(offers: Offers, p: int) -> tuple[int, ...]:
+        return tuple(
+            int(getattr(offers, name)[p])
+            for name in ("traits", "formats", "kinds", "frequency", "seniority", "years",
+                         "capacity", "accepting", "paused_until")
+        )  # fmt: skip
+
+    ann_fields = (0b100001, 0b100, 0b10001, 2, 6, 50, 20, 0, date(2027, 2, 28).toordinal())
+    assert fields(offers, a) == ann_fields
+    assert fields(offers, b) == (0, 0, 0, 1, 0, -1, 2, 1, 0)  # fortnightly, 2 places by default
+    python_col, go_col = vocab.skill_col(python.pk), vocab.skill_col(go.pk)
+    assert python_col is not None
+    assert go_col is not None
+    assert offers.skills.lookup(python_col, [a, b]).tolist() == [5, 0]
+    assert offers.skills.holders(go_col, len(offers)).nonzero()[0].tolist() == [a]
+    english_col = vocab.language_col(english.pk)
+    assert english_col is not None
+    assert offers.languages.lookup(english_col, [a, b]).tolist() == [3, 0]
+    assert offers.industries.pos.tolist() == [a, a]  # once each, owned and mentored
+    expected = utc_slot_mask([Window(6, 22 * 60, 1440)], "Asia/Kathmandu", index.week_start)
+    np.testing.assert_array_equal(offers.slot_mask(a), expected)
+    # The refresh path reads the same person the same way.
+    alone = mentor_index.load_offers(vocab, index.week_start, [profile_of(ann).pk])
+    assert fields(alone, 0) == ann_fields
+    np.testing.assert_array_equal(alone.slot_mask(0), expected)
+    assert alone.skills.lookup(python_col, [0]).tolist() == [5]
 
 
 def test_the_index_refreshes_only_the_people_who_changed(db, monkeypatch):

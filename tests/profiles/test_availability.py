@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -10,11 +11,13 @@ import pytest
 from profiles.availability import (
     SLOTS_PER_WEEK,
     Window,
+    _local_to_utc,
     hours,
     is_valid_time_zone,
     shared_hours,
     utc_intervals,
     utc_slot_mask,
+    utc_slot_table,
     week_start_for,
     window_problems,
     windows_in_viewer_zone,
@@ -200,3 +203,28 @@ def test_a_skipped_day_has_no_hours():
     assert (
         hours(utc_intervals([Window(4, 10 * H, 12 * H)], "Pacific/Apia", date(2011, 12, 19))) == 2
     )
+
+
+@pytest.mark.parametrize(
+    ("zone", "week_start"),
+    [
+        ("UTC", date(2026, 11, 30)),
+        ("Asia/Kathmandu", date(2026, 11, 30)),  # UTC+5:45
+        ("America/Los_Angeles", BEFORE_FALL_BACK),  # clocks fall back on the Sunday
+        ("America/Los_Angeles", AFTER_FALL_BACK),  # ... which is row 0, the day before
+        ("Europe/Berlin", date(2026, 3, 23)),  # clocks spring forward on the Sunday
+        ("Australia/Lord_Howe", date(2026, 4, 6)),  # half an hour back on 5 April
+        ("Pacific/Apia", date(2011, 12, 26)),  # Samoa skipped Friday 30 December 2011
+    ],
+)
+def test_the_slot_table_converts_each_quarter_like_one_window(zone, week_start):
+    table = utc_slot_table(zone, week_start)
+
+    week_begin = datetime.combine(week_start, time(0), tzinfo=UTC)
+    expected = np.empty((9, 97), dtype=np.int32)
+    for row in range(9):
+        day = week_start + timedelta(days=row - 1)
+        for quarter in range(97):
+            moment = _local_to_utc(day, quarter * 15, ZoneInfo(zone))
+            expected[row, quarter] = int((moment - week_begin).total_seconds()) // 900
+    np.testing.assert_array_equal(table, expected)
