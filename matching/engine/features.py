@@ -232,11 +232,16 @@ class Offers:
 
     def slot_masks(self) -> Bools:
         """All people's availability as an (n x 672) mask."""
-        masks = np.zeros((len(self), SLOTS_PER_WEEK + 1), dtype=np.int8)
+        masks = np.zeros((len(self), SLOTS_PER_WEEK), dtype=bool)
         owners = np.repeat(np.arange(len(self)), np.diff(self.slot_ptr))
-        np.add.at(masks, (owners, self.slot_start.astype(np.int64)), 1)
-        np.add.at(masks, (owners, self.slot_end.astype(np.int64)), -1)
-        return np.cumsum(masks, axis=1)[:, :SLOTS_PER_WEEK] > 0
+        start = self.slot_start.astype(np.intp)
+        lengths = self.slot_end.astype(np.intp) - start
+        # Every slot of every interval as a flat index: the intervals' starts, each
+        # repeated for its length, plus 0, 1, 2, ... within the interval.
+        first = np.repeat(owners * SLOTS_PER_WEEK + start, lengths)
+        within = np.arange(len(first)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        masks.ravel()[first + within] = True
+        return masks
 
     def replace_people(self, drop_ids: npt.ArrayLike, new: Offers | None) -> Offers:
         """These people removed (when present), `new` appended: an incremental rebuild."""

@@ -546,6 +546,28 @@ def _positions(
     return rows[both], columns[both]
 
 
+def _add_product(left: Any, lo: int, hi: int, right: F32, out: F32) -> None:
+    """out += left[lo:hi] @ right, for a float32 CSR `left` and a dense `right`.
+
+    SciPy's own kernel, called on the rows' slices of the CSR arrays: slicing a
+    sparse matrix per block and its fresh result array cost more than the product.
+    """
+    from scipy.sparse import _sparsetools
+
+    ptr = left.indptr[lo : hi + 1]
+    start, stop = int(ptr[0]), int(ptr[-1])
+    _sparsetools.csr_matvecs(
+        hi - lo,
+        right.shape[0],
+        right.shape[1],
+        ptr - ptr[0],
+        left.indices[start:stop],
+        left.data[start:stop],
+        right.ravel(),
+        out.ravel(),
+    )
+
+
 def _half_hours(slots: Bools) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
     """Quarter-hour masks as half hours: quarters used (0-2), and +1 / -1 where only
     the first / the second quarter is."""
@@ -604,19 +626,24 @@ def score_matrix(
     )
     seeker_halves, seeker_edges = _half_hours(seeker_slots)
     mentor_halves, mentor_edges = _half_hours(offers.slot_masks())
-    used = seeker_halves.any(axis=0) & mentor_halves.any(axis=0)
+    used = np.flatnonzero(seeker_halves.any(axis=0) & mentor_halves.any(axis=0))
     halves_e = seeker_halves[:, used].astype(np.float32)
     halves_m = np.ascontiguousarray(mentor_halves[:, used].T, dtype=np.float32)
-    edged = seeker_edges[:, used].any(axis=0) & mentor_edges[:, used].any(axis=0)
-    edge_rows, edge_cols = np.nonzero(seeker_edges[:, used][:, edged])
+    # A half hour with an edge on each side (it is used on both, so it is in `used`).
+    edged = np.flatnonzero(seeker_edges.any(axis=0) & mentor_edges.any(axis=0))
+    seeker_part = seeker_edges[:, edged]
+    edge_rows, edge_cols = np.nonzero(seeker_part)
+    edge_ptr = np.zeros(e + 1, dtype=np.int32)
+    np.cumsum(np.bincount(edge_rows, minlength=e), out=edge_ptr[1:])
     edges_e = sparse.csr_array(
         (
-            seeker_edges[:, used][:, edged][edge_rows, edge_cols].astype(np.float32),
-            (edge_rows, edge_cols),
+            seeker_part[edge_rows, edge_cols].astype(np.float32),
+            edge_cols.astype(np.int32),
+            edge_ptr,
         ),
-        shape=(e, int(edged.sum())),
+        shape=(e, len(edged)),
     )
-    edges_m = np.ascontiguousarray(mentor_edges[:, used][:, edged].T, dtype=np.float32)
+    edges_m = np.ascontiguousarray(mentor_edges[:, edged].T, dtype=np.float32)
     has_slots: Bools = np.asarray(seeker_slots.any(axis=1))
 
     # The linear criteria with their weights, and every constant.
@@ -688,15 +715,15 @@ def score_matrix(
     av_cap = np.full(shape, w["availability"], dtype=np.float32)
     language_cap = np.full(shape, 1 / INDUSTRY_STEP, dtype=np.float32)
 
-    def run(lo: int, x: F32, a: F32, b: F32) -> None:
+    def run(lo: int, x: F32, a: F32, b: F32, y: F32, z: F32) -> None:
         hi = min(lo + block, e)
         rows, r = slice(lo, hi), hi - lo
-        x, a, b = x[:r], a[:r], b[:r]
+        x, a, b, y, z = x[:r], a[:r], b[:r], y[:r], z[:r]
         np.matmul(linear_e[rows], linear_m, out=x)  # the linear criteria: the score so far
 
         np.matmul(halves_e[rows], halves_m, out=a)  # g_e . g_m
         if edges_m.shape[0]:
-            a += edges_e[rows] @ edges_m  # + s_e . s_m = 2 * shared quarters
+            _add_product(edges_e, lo, hi, edges_m, a)  # + s_e . s_m = 2 * shared quarters
         a *= av_scale[rows, None]
         np.minimum(a, av_cap[:r], out=a)
         if kept is not None:
@@ -705,11 +732,13 @@ def score_matrix(
             )
         x += a
 
-        y = wanted_scaled[rows] @ skills_m  # 2 * covered + 2N / STEP
+        y.fill(0)
+        _add_product(wanted_scaled, lo, hi, skills_m, y)  # 2 * covered + 2N / STEP
         # Importance comes in halves, so 2 * covered is a whole number and N < STEP / 2.
         np.floor(y, out=a)  # 2 * covered importance
         y -= a  # 2N / STEP
-        np.add(y, np.float32(2 * KAPPA / SKILL_STEP), out=b)  # 2 (N + K) / STEP
+        np.copyto(b, y)
+        b += np.float32(2 * KAPPA / SKILL_STEP)  # 2 (N + K) / STEP
         y *= np.float32(1 + KAPPA)
         y /= b
         np.minimum(y, ones[:r], out=y)
@@ -722,11 +751,13 @@ def score_matrix(
         x += y
 
         # industries + (language fit + MUST_STEP * unmet) / INDUSTRY_STEP
-        z = hard_scaled[rows] @ hard_m
+        z.fill(0)
+        _add_product(hard_scaled, lo, hi, hard_m, z)
         np.floor(z, out=a)
         z -= a  # (language fit + MUST_STEP * unmet) / INDUSTRY_STEP
         if not fuse_industries:
-            a[...] = ind_e[rows] @ industries_m
+            a.fill(0)
+            _add_product(ind_e, lo, hi, industries_m, a)
         np.minimum(a, ones[:r], out=a)  # a count of wanted industries: any at all
         a *= np.float32(w["industry"])
         if kept is not None:
@@ -756,7 +787,7 @@ def score_matrix(
     workers = max(1, min(threads or os.cpu_count() or 1, len(starts)))
 
     def work(first: int) -> None:
-        buffers = [np.empty(shape, dtype=np.float32) for _ in range(3)]
+        buffers = [np.empty(shape, dtype=np.float32) for _ in range(5)]
         for lo in starts[first::workers]:
             run(lo, *buffers)
 
