@@ -73,16 +73,24 @@ def top(
 ) -> npt.NDArray[np.intp]:
     """Positions of candidates offset..offset+limit by key (highest first, then lowest id)."""
     positions = np.flatnonzero(candidates)
+    return positions[_top_of(keys[positions], ids[positions], offset=offset, limit=limit)]
+
+
+def _top_of(
+    keys: npt.NDArray[np.float64], ids: npt.NDArray[np.int64], *, offset: int, limit: int
+) -> npt.NDArray[np.intp]:
+    """`top` over every position of `keys`."""
     wanted = offset + limit
-    if wanted <= 0 or len(positions) == 0:
-        return positions[:0]
-    if wanted < len(positions):
-        part = np.argpartition(-keys[positions], wanted - 1)[:wanted]
+    if wanted <= 0 or len(keys) == 0:
+        return np.zeros(0, dtype=np.intp)
+    if wanted < len(keys):
+        part = np.argpartition(-keys, wanted - 1)[:wanted]
         # Keys equal to the cut-off may lie outside the partition: include them all.
-        cut = keys[positions[part]].min()
-        positions = positions[keys[positions] >= cut]
-    order = np.lexsort((ids[positions], -keys[positions]))
-    return positions[order][offset:wanted]
+        chosen = np.flatnonzero(keys >= keys[part].min())
+    else:
+        chosen = np.arange(len(keys))
+    order = np.lexsort((ids[chosen], -keys[chosen]))
+    return chosen[order][offset:wanted]
 
 
 def rank_positions(
@@ -98,14 +106,12 @@ def rank_positions(
 ) -> npt.NDArray[np.intp]:
     """`top` of `ranking_keys`, computing keys for the candidates only (the browse path)."""
     positions = np.flatnonzero(candidates)
+    chosen_ids = ids[positions]
     keys = ranking_keys(
         scores[positions],
-        ids[positions],
+        chosen_ids,
         np.asarray(free_places)[positions],
         np.asarray(pending)[positions],
         seed,
     )
-    chosen = top(
-        keys, ids[positions], np.ones(len(positions), dtype=bool), offset=offset, limit=limit
-    )
-    return positions[chosen]
+    return positions[_top_of(keys, chosen_ids, offset=offset, limit=limit)]

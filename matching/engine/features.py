@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -212,9 +213,12 @@ class Offers:
     def __len__(self) -> int:
         return len(self.ids)
 
-    @property
+    @cached_property
     def free_places(self) -> npt.NDArray[np.int16]:
-        return np.maximum(self.capacity.astype(np.int16) - self.taken, 0).astype(np.int16)
+        """Places not yet taken (kept: the arrays never change)."""
+        free = np.maximum(self.capacity.astype(np.int16) - self.taken, 0).astype(np.int16)
+        free.flags.writeable = False
+        return free
 
     def open_to_requests(self, today: int) -> Bools:
         """Accepting, not paused on day `today`, and with a free place."""

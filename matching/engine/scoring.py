@@ -232,11 +232,9 @@ def _shared_quarters(mask: Bools, offers: Offers) -> F64:
     prefix = np.zeros(SLOTS_PER_WEEK + 1, dtype=np.int16)
     np.cumsum(mask, out=prefix[1:])
     running = np.zeros(len(offers.slot_start) + 1, dtype=np.int32)
-    np.cumsum(
-        np.take(prefix, offers.slot_end) - np.take(prefix, offers.slot_start),
-        dtype=np.int32,
-        out=running[1:],
-    )
+    each = np.take(prefix, offers.slot_end)
+    each -= np.take(prefix, offers.slot_start)
+    np.cumsum(each, dtype=np.int32, out=running[1:])
     return (running[offers.slot_ptr[1:]] - running[offers.slot_ptr[:-1]]).astype(np.float64)
 
 
