@@ -378,7 +378,7 @@ def explain(
                 f"{_hours(shared_hours)} a week of shared availability"
                 + (f": {when}, your time" if when else "")
             )
-        elif offers.slot_ptr[position + 1] > offers.slot_ptr[position]:
+        elif offers.has_slots[position]:
             av_facts.append("No shared hours in a normal week")
         else:
             av_facts.append(

@@ -20,7 +20,7 @@ to exclude pairs and to break ties.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -166,6 +166,70 @@ class Rows:
         return out
 
 
+# Availability intervals are kept in pieces of at most this many quarter hours, so
+# the pieces that can meet a window [a, b) are those starting in (a - PIECE, b).
+PIECE = 16
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Everyone's UTC availability as pieces, grouped by the slot they start at.
+
+    Pieces starting at slot s are first[s]:first[s + 1]; each has an owner (a
+    position) and a length of 1..PIECE. Five bytes a piece, about what
+    per-person intervals take, and a mentee's few windows meet only the pieces
+    that start just before or inside them.
+    """
+
+    first: I32  # SLOTS_PER_WEEK + 1
+    owner: I32
+    length: U8
+
+    @classmethod
+    def build(cls, owner: npt.ArrayLike, start: npt.ArrayLike, end: npt.ArrayLike) -> Slots:
+        """Disjoint intervals [start, end) per owner, cut into pieces and grouped."""
+        owner = np.asarray(owner, dtype=np.int32)
+        start = np.asarray(start, dtype=np.int32)
+        end = np.asarray(end, dtype=np.int32)
+        count = np.maximum(end - start + PIECE - 1, 0) // PIECE
+        of = np.repeat(np.arange(len(start)), count)
+        within = np.arange(len(of), dtype=np.int32) - np.repeat(np.cumsum(count) - count, count)
+        piece_start = start[of] + PIECE * within
+        piece_end = np.minimum(piece_start + PIECE, end[of])
+        return cls._grouped(piece_start, owner[of], piece_end - piece_start)
+
+    @classmethod
+    def _grouped(
+        cls, start: npt.NDArray[np.int32], owner: npt.ArrayLike, length: npt.ArrayLike
+    ) -> Slots:
+        order = np.argsort(start, kind="stable")
+        first = np.zeros(SLOTS_PER_WEEK + 1, dtype=np.int32)
+        np.cumsum(np.bincount(start, minlength=SLOTS_PER_WEEK), out=first[1:])
+        return cls(
+            first,
+            np.asarray(owner, dtype=np.int32)[order],
+            np.asarray(length, dtype=np.uint8)[order],
+        )
+
+    def starts(self, pieces: npt.ArrayLike | None = None) -> npt.NDArray[np.int32]:
+        """The start slot of these pieces (all by default)."""
+        if pieces is None:
+            return np.repeat(np.arange(SLOTS_PER_WEEK, dtype=np.int32), np.diff(self.first))
+        found = np.searchsorted(self.first, np.asarray(pieces), side="right") - 1
+        return found.astype(np.int32)
+
+    def remap(self, keep: Bools, new: Slots | None, offset: int) -> Slots:
+        """Pieces of the kept owners renumbered, then `new`'s owners after `offset`."""
+        kept = keep[self.owner]
+        number = np.cumsum(keep) - 1
+        start, owner, length = self.starts()[kept], number[self.owner[kept]], self.length[kept]
+        if new is not None:
+            start = np.concatenate([start, new.starts()])
+            owner = np.concatenate([owner, new.owner + offset])
+            length = np.concatenate([length, new.length])
+        return Slots._grouped(start.astype(np.int32), owner, length)
+
+
 @dataclass(frozen=True)
 class Offers:
     """People as candidate mentors. Position i describes the person `ids[i]`."""
@@ -185,15 +249,23 @@ class Offers:
     pending: U8  # open requests waiting for an answer (counted up to 255)
     accepting: Bools
     paused_until: npt.NDArray[np.int32]  # a day number (date.toordinal()), 0 = not paused
-    slot_ptr: I32  # availability: merged UTC slot intervals per person
-    slot_start: U16
-    slot_end: U16
+    # Availability: merged UTC slot intervals per person (ptr, start, end), kept as
+    # `slots`; or `slots` directly.
+    slot_ptr: InitVar[I32 | None] = None
+    slot_start: InitVar[U16 | None] = None
+    slot_end: InitVar[U16 | None] = None
+    slots: Slots = field(default_factory=lambda: Slots.build([], [], []))
     # Derived once: who lists a language, and single codes for the table lookups.
     has_languages: Bools = field(init=False)
     experience_code: U16 = field(init=False)  # seniority * 52 + years + 1
     format_code: U8 = field(init=False)  # formats * 5 + frequency + 1
 
-    def __post_init__(self) -> None:
+    def __post_init__(
+        self, slot_ptr: I32 | None, slot_start: U16 | None, slot_end: U16 | None
+    ) -> None:
+        if slot_ptr is not None and slot_start is not None and slot_end is not None:
+            owners = np.repeat(np.arange(len(slot_ptr) - 1), np.diff(slot_ptr))
+            object.__setattr__(self, "slots", Slots.build(owners, slot_start, slot_end))
         speaks = np.zeros(len(self.ids), dtype=bool)
         speaks[self.languages.pos] = True
         object.__setattr__(self, "has_languages", speaks)
@@ -225,52 +297,46 @@ class Offers:
         return self.accepting & (self.paused_until <= today) & (self.capacity > self.taken)
 
     def slot_mask(self, i: int) -> Bools:
+        """One person's availability as a 672-slot mask."""
+        pieces = np.flatnonzero(self.slots.owner == i)
         mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-        for start, end in zip(
-            self.slot_start[self.slot_ptr[i] : self.slot_ptr[i + 1]],
-            self.slot_end[self.slot_ptr[i] : self.slot_ptr[i + 1]],
-            strict=True,
-        ):
-            mask[start:end] = True
+        starts = self.slots.starts(pieces)
+        for start, length in zip(starts.tolist(), self.slots.length[pieces].tolist(), strict=True):
+            mask[start : start + length] = True
         return mask
 
     def slot_masks(self) -> Bools:
         """All people's availability as an (n x 672) mask."""
         masks = np.zeros((len(self), SLOTS_PER_WEEK), dtype=bool)
-        owners = np.repeat(np.arange(len(self)), np.diff(self.slot_ptr))
-        start = self.slot_start.astype(np.intp)
-        lengths = self.slot_end.astype(np.intp) - start
-        # Every slot of every interval as a flat index: the intervals' starts, each
-        # repeated for its length, plus 0, 1, 2, ... within the interval.
-        first = np.repeat(owners * SLOTS_PER_WEEK + start, lengths)
+        slots = self.slots
+        lengths = slots.length.astype(np.intp)
+        # Every slot of every piece as a flat index: the pieces' starts, each
+        # repeated for its length, plus 0, 1, 2, ... within the piece.
+        first = np.repeat(slots.owner * SLOTS_PER_WEEK + slots.starts(), lengths)
         within = np.arange(len(first)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         masks.ravel()[first + within] = True
         return masks
+
+    @cached_property
+    def has_slots(self) -> Bools:
+        """Who gave any availability (kept: the arrays never change)."""
+        some = np.bincount(self.slots.owner, minlength=len(self)) > 0
+        some.flags.writeable = False
+        return some
 
     def replace_people(self, drop_ids: npt.ArrayLike, new: Offers | None) -> Offers:
         """These people removed (when present), `new` appended: an incremental rebuild."""
         keep = ~np.isin(self.ids, np.asarray(drop_ids, dtype=np.int64))
         offset = int(keep.sum())
-        slot_keep = np.repeat(keep, np.diff(self.slot_ptr))
-        lengths = np.diff(self.slot_ptr)[keep]
-        starts, ends = self.slot_start[slot_keep], self.slot_end[slot_keep]
         scalars = {}
         for name in _OFFER_SCALARS:
             old = getattr(self, name)[keep]
             scalars[name] = old if new is None else np.concatenate([old, getattr(new, name)])
-        if new is not None:
-            lengths = np.concatenate([lengths, np.diff(new.slot_ptr)])
-            starts = np.concatenate([starts, new.slot_start])
-            ends = np.concatenate([ends, new.slot_end])
-        ptr = np.zeros(len(lengths) + 1, dtype=np.int32)
-        np.cumsum(lengths, out=ptr[1:])
         return Offers(
             skills=self.skills.remap(keep, new.skills if new else None, offset),
             languages=self.languages.remap(keep, new.languages if new else None, offset),
             industries=self.industries.remap(keep, new.industries if new else None, offset),
-            slot_ptr=ptr,
-            slot_start=starts,
-            slot_end=ends,
+            slots=self.slots.remap(keep, new.slots if new else None, offset),
             **scalars,
         )
 
@@ -281,6 +347,8 @@ class Offers:
                 total += value.nbytes
             elif isinstance(value, Inverted):
                 total += value.ptr.nbytes + value.pos.nbytes + value.value.nbytes
+            elif isinstance(value, Slots):
+                total += value.first.nbytes + value.owner.nbytes + value.length.nbytes
         return total
 
 

@@ -237,6 +237,35 @@ def test_a_hard_constraint_always_excludes_the_mentor(
     assert not scored.eligible[0]
 
 
+@COHORTS
+@given(
+    mentee=persons(100),
+    mentors=cohorts(),
+    newcomers=cohorts(max_size=3),
+    dropped=st.sets(st.integers(1, 12), max_size=4),
+)
+def test_replacing_people_in_an_index_is_building_it_afresh(
+    mentee: Person, mentors: list[Person], newcomers: list[Person], dropped: set[int]
+) -> None:
+    # Newcomers replace anyone with their id (an edit) besides the dropped.
+    newcomers = [dataclasses.replace(p, id=p.id + 20 * (p.id in dropped)) for p in newcomers]
+    gone = dropped | {p.id for p in newcomers}
+    spliced = offers_from(mentors, VOCAB).replace_people(
+        sorted(gone), offers_from(newcomers, VOCAB) if newcomers else None
+    )
+    fresh = offers_from([p for p in mentors if p.id not in gone] + newcomers, VOCAB)
+    np.testing.assert_array_equal(spliced.ids, fresh.ids)
+    np.testing.assert_array_equal(spliced.slot_masks(), fresh.slot_masks())
+    np.testing.assert_array_equal(spliced.has_slots, fresh.has_slots)
+    for position in range(len(fresh)):
+        np.testing.assert_array_equal(spliced.slot_mask(position), fresh.slot_mask(position))
+    seeker = seekers_from([mentee], VOCAB)
+    one = score_one(seeker, spliced, weights=Weights.of(), today=TODAY)
+    other = score_one(seeker, fresh, weights=Weights.of(), today=TODAY)
+    np.testing.assert_array_equal(one.total, other.total)
+    np.testing.assert_array_equal(one.shared_hours, other.shared_hours)
+
+
 # --- (4) score_matrix agrees with score_one ------------------------------------------------------
 
 
