@@ -326,8 +326,8 @@ def main() -> None:
     print("# engine: synthetic arrays (bench/synthetic.py), no database", flush=True)
     print(
         f"# matrix: score_matrix 10k seekers x 2k offers, median of {engine.REPEATS} after a "
-        "warm-up; floor: its two dense float32 products (inner "
-        f"{', '.join(map(str, engine.FLOOR_INNER))}) at full size, without the sparse ones",
+        "warm-up; floor: its products as dense float32 products (inner "
+        f"{', '.join(map(str, engine.FLOOR_INNER))}) at full size",
         flush=True,
     )
     report(engine.matrix_benchmarks())

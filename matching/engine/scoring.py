@@ -557,6 +557,17 @@ def _positions(
     return rows[both], columns[both]
 
 
+def _csr(dense: npt.NDArray[np.int8]) -> Any:
+    """A small-integer matrix as float32 CSR."""
+    from scipy import sparse
+
+    rows, cols = np.nonzero(dense)
+    ptr = np.zeros(len(dense) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=len(dense)), out=ptr[1:])
+    values = dense[rows, cols].astype(np.float32)
+    return sparse.csr_array((values, cols.astype(np.int32), ptr), shape=dense.shape)
+
+
 def _add_product(left: Any, lo: int, hi: int, right: F32, out: F32) -> None:
     """out += left[lo:hi] @ right, for a float32 CSR `left` and a dense `right`.
 
@@ -601,28 +612,26 @@ def score_matrix(
 ) -> Matrix:
     """Every mentee (rows) against every mentor (columns), in blocks of mentees.
 
-    Four matrix products per block, two dense and two sparse: (1) the linear
-    criteria (traits, formats, rhythm, seniority, years) as one-hot and
-    multi-hot mentor columns, weights and constants folded in; (2) shared time;
-    (3) skills, the level fit and the covered importance coded in one number;
-    (4) languages, unmet must-haves and industries coded in one number. A
-    mentee wants a few skills and speaks a few languages, so (3) and (4) are
-    sparse mentee rows times dense mentor columns. Only caps and the skills
-    ratio are elementwise, on blocks that stay in cache. `threads` blocks run
-    at once (default: one per core), each on one core.
+    Four matrix products per block: (1) the linear criteria (traits, formats,
+    rhythm, seniority, years) as one-hot and multi-hot mentor columns, weights
+    and constants folded in, dense; (2) shared time; (3) skills, the level fit
+    and the covered importance coded in one number; (4) languages, unmet
+    must-haves and industries coded in one number. A mentee uses a few dozen
+    of the week's half hours, wants a few skills and speaks a few languages,
+    so (2), (3) and (4) are sparse mentee rows times dense mentor columns. Only
+    caps and the skills ratio are elementwise, on blocks that stay in cache.
+    `threads` blocks run at once (default: one per core), each on one core.
 
-    Shared time is exact in quarter hours with half the columns: with g the
-    quarters a person uses in each half hour (0-2) and s = +1 / -1 / 0 where
-    only the first / only the second / neither or both quarter is, the shared
-    quarters of two people are (g_e . g_m + s_e . s_m) / 2. s is non-zero only
-    at a window's quarter-past or quarter-to edge: a sparse product.
+    Shared time is exact in quarter hours with half hours as columns: with g
+    the quarters a person uses in each half hour (0-2) and s = +1 / -1 / 0
+    where only the first / only the second / neither or both quarter is, the
+    shared quarters of two people are (g_e . g_m + s_e . s_m) / 2.
 
     `values` (components=True) are for eligible pairs only, and for criteria
     whose weight is above 0.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from scipy import sparse
     from threadpoolctl import threadpool_limits
 
     e, m = len(seekers), len(offers)
@@ -638,23 +647,13 @@ def score_matrix(
     seeker_halves, seeker_edges = _half_hours(seeker_slots)
     mentor_halves, mentor_edges = _half_hours(offers.slot_masks())
     used = np.flatnonzero(seeker_halves.any(axis=0) & mentor_halves.any(axis=0))
-    halves_e = seeker_halves[:, used].astype(np.float32)
-    halves_m = np.ascontiguousarray(mentor_halves[:, used].T, dtype=np.float32)
     # A half hour with an edge on each side (it is used on both, so it is in `used`).
     edged = np.flatnonzero(seeker_edges.any(axis=0) & mentor_edges.any(axis=0))
-    seeker_part = seeker_edges[:, edged]
-    edge_rows, edge_cols = np.nonzero(seeker_part)
-    edge_ptr = np.zeros(e + 1, dtype=np.int32)
-    np.cumsum(np.bincount(edge_rows, minlength=e), out=edge_ptr[1:])
-    edges_e = sparse.csr_array(
-        (
-            seeker_part[edge_rows, edge_cols].astype(np.float32),
-            edge_cols.astype(np.int32),
-            edge_ptr,
-        ),
-        shape=(e, len(edged)),
+    # A mentee uses a few dozen of the week's half hours: sparse rows, g then s.
+    time_e = _csr(np.hstack([seeker_halves[:, used], seeker_edges[:, edged]]))
+    time_m = np.ascontiguousarray(
+        np.vstack([mentor_halves[:, used].T, mentor_edges[:, edged].T]), dtype=np.float32
     )
-    edges_m = np.ascontiguousarray(mentor_edges[:, edged].T, dtype=np.float32)
     has_slots: Bools = np.asarray(seeker_slots.any(axis=1))
 
     # The linear criteria with their weights, and every constant.
@@ -732,9 +731,8 @@ def score_matrix(
         x, a, b, y, z = x[:r], a[:r], b[:r], y[:r], z[:r]
         np.matmul(linear_e[rows], linear_m, out=x)  # the linear criteria: the score so far
 
-        np.matmul(halves_e[rows], halves_m, out=a)  # g_e . g_m
-        if edges_m.shape[0]:
-            _add_product(edges_e, lo, hi, edges_m, a)  # + s_e . s_m = 2 * shared quarters
+        a.fill(0)
+        _add_product(time_e, lo, hi, time_m, a)  # g_e . g_m + s_e . s_m = 2 * shared quarters
         a *= av_scale[rows, None]
         np.minimum(a, av_cap[:r], out=a)
         if kept is not None:
