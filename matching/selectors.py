@@ -188,11 +188,21 @@ def _filter_mask(context: _Context, filters: MentorFilters) -> npt.NDArray[np.bo
     return mask
 
 
+# What cards, the API and the freshness check read of a listed mentor: the rest of
+# the row (JSON lists among it) stays in the database, and the index has it.
+PAGE_FIELDS = (
+    "user_id", "is_mentor", "headline", "current_role", "organisation", "country",
+    "time_zone", "capacity", "accepting_mentees", "paused_until",
+    "user__name", "user__email", "user__is_active",
+)  # fmt: skip
+
+
 def _page_profiles(user_ids: list[int]) -> dict[int, Profile]:
-    # The user for the name and is_active; industries come from the index.
     return {
         profile.user_id: profile
-        for profile in Profile.objects.filter(user_id__in=user_ids).select_related("user")
+        for profile in Profile.objects.filter(user_id__in=user_ids)
+        .select_related("user")
+        .only(*PAGE_FIELDS)
     }
 
 
