@@ -285,12 +285,9 @@ class Offers:
     def __len__(self) -> int:
         return len(self.ids)
 
-    @cached_property
+    @property
     def free_places(self) -> npt.NDArray[np.int16]:
-        """Places not yet taken (kept: the arrays never change)."""
-        free = np.maximum(self.capacity.astype(np.int16) - self.taken, 0).astype(np.int16)
-        free.flags.writeable = False
-        return free
+        return np.maximum(self.capacity.astype(np.int16) - self.taken, 0).astype(np.int16)
 
     def open_to_requests(self, today: int) -> Bools:
         """Accepting, not paused on day `today`, and with a free place."""
