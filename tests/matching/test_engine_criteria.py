@@ -738,3 +738,19 @@ def test_a_perfect_pair_does_not_score_above_one() -> None:
     # The normalised default weights sum to 1.0000000000000002 in floating point.
     assert sum(Weights.of().values.values()) > 1.0
     assert float(score(*perfect_pair()).total[0]) <= 1.0
+
+
+def test_a_large_industry_vocabulary_gets_its_own_product_in_the_matrix() -> None:
+    # Over MAX_FUSED_INDUSTRIES the industries leave the hard product: same scores.
+    many = Vocabulary(skills=VOCAB.skills, languages=VOCAB.languages, industries=80)
+    mentee = mentee_ana(wanted={PYTHON: 1}, languages={EN: 4}, wanted_industries={3, 71})
+    mentors = [
+        mentor_ben(id=10, expertise={PYTHON: 3}, languages={EN: 4}, industries={71}),
+        mentor_ben(id=11, expertise={PYTHON: 3}, languages={EN: 4}, industries={70}),
+    ]
+    matrix = score_matrix(
+        seekers_from([mentee], many), offers_from(mentors, many), weights=Weights.of()
+    )
+    one = score_one(seekers_from([mentee], many), offers_from(mentors, many), weights=Weights.of())
+    assert [float(v) for v in one.values["industry"]] == [1.0, 0.0]
+    assert matrix.scores[0].tolist() == pytest.approx(one.total.tolist(), abs=1e-6)
