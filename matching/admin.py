@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from matching.models import Program
+from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
 
 
 @admin.register(Program)
@@ -13,7 +14,10 @@ class ProgramAdmin(admin.ModelAdmin[Program]):
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("effective_weights", "created_at")
-    fields = ("name", "slug", "kind", "description", "weights", "effective_weights", "created_at")
+    fields = (
+        "name", "slug", "kind", "description", "weights", "effective_weights",
+        "max_open_requests", "request_reminder_days", "request_expiry_days", "created_at",
+    )  # fmt: skip
 
     @admin.display(description="Weights")
     def weights_summary(self, program: Program) -> str:
@@ -28,3 +32,48 @@ class ProgramAdmin(admin.ModelAdmin[Program]):
             "<div>{}: {}%</div>",
             ((label, percent) for label, percent in program.weight_shares()),
         )
+
+
+class RequestMessageInline(admin.TabularInline[RequestMessage, MentorshipRequest]):
+    model = RequestMessage
+    extra = 0
+    fields = ("author", "body", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(MentorshipRequest)
+class MentorshipRequestAdmin(admin.ModelAdmin[MentorshipRequest]):
+    """Requests are read here; their state changes only through the services."""
+
+    list_display = ("subject", "mentee", "mentor", "status", "program", "created_at")
+    list_filter = ("status", "ask", "program")
+    search_fields = ("subject", "mentee__email", "mentee__name", "mentor__email", "mentor__name")
+    list_select_related = ("mentee", "mentor", "program")
+    date_hierarchy = "created_at"
+    inlines = (RequestMessageInline,)
+    readonly_fields = (
+        "mentee", "mentor", "program", "goal", "subject", "message", "ask", "status",
+        "decline_reason", "decline_note", "welcome_note", "reminders_sent", "created_at",
+        "responded_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
+    list_display = ("__str__", "mentee", "mentor", "status", "program", "started_at")
+    list_filter = ("status", "program")
+    search_fields = ("mentee__email", "mentee__name", "mentor__email", "mentor__name")
+    list_select_related = ("mentee", "mentor", "program")
+    date_hierarchy = "started_at"
+    readonly_fields = (
+        "mentee", "mentor", "program", "request", "status", "started_at", "ended_at",
+        "mentee_confirmed_at", "mentor_confirmed_at",
+    )  # fmt: skip
+    filter_horizontal = ("goals",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

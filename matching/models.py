@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -50,6 +51,19 @@ class Program(models.Model):
             "their defaults; all are rescaled to add up to 100%."
         ),
     )
+    # Outreach rules (the defaults apply to browsing outside any programme).
+    max_open_requests = models.PositiveSmallIntegerField(
+        default=3, help_text="Requests a mentee may have waiting for an answer at once."
+    )
+    request_reminder_days = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Days after which the mentor is reminded of an unanswered request; "
+        "empty means [3, 7].",
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days after which an unanswered request expires."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,4 +81,164 @@ class Program(models.Model):
         return [(CRITERION_LABELS[name], round(100 * weights[name])) for name in CRITERIA]
 
 
-__all__ = ["CRITERION_LABELS", "DEFAULT_WEIGHTS", "Program", "validate_weights"]
+class MentorshipRequest(models.Model):
+    """A mentee's short, personal, low-commitment first message to one mentor.
+
+    pending -> accepted | declined | withdrawn | expired, or cancelled when the
+    mentee is matched elsewhere first. One open request per pair (a partial
+    unique index), never to oneself (a check constraint).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled: matched elsewhere"
+
+    class Ask(models.TextChoices):
+        INTRO_CALL = "intro_call", "A 15–20 minute intro conversation"
+        ONE_QUESTION = "one_question", "An answer to one question, by message"
+        FEEDBACK = "feedback", "Feedback on something I made"
+        MENTORSHIP = "mentorship", "Regular mentoring conversations"
+
+    class DeclineReason(models.TextChoices):
+        NO_TIME = "no_time", "I don't have time right now"
+        NOT_MY_EXPERTISE = "not_my_expertise", "It's not my area of expertise"
+        BETTER_FIT = "better_fit", "Another mentor would fit you better"
+        OTHER = "other", "Another reason"
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_sent"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_received"
+    )
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    goal = models.ForeignKey(
+        "profiles.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    subject = models.CharField(max_length=150)
+    message = models.TextField(max_length=4000)
+    ask = models.CharField(max_length=16, choices=Ask.choices, default=Ask.INTRO_CALL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_note = models.TextField(max_length=1000, blank=True)
+    welcome_note = models.TextField(max_length=1000, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("mentee", "mentor"),
+                condition=models.Q(status="pending"),
+                name="one_open_request_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mentee=models.F("mentor")), name="request_not_to_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("mentor", "status"), name="request_mentor_status"),
+            models.Index(fields=("mentee", "status"), name="request_mentee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_status_display()})"
+
+
+class RequestMessage(models.Model):
+    """A short thread on a request: the mentor's question and the mentee's answer."""
+
+    request = models.ForeignKey(
+        MentorshipRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Mentorship(models.Model):
+    """A pair working together: active <-> paused -> completed | ended, with the
+    agreement both confirm."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        ENDED = "ended", "Ended early"
+
+    LIVE = (Status.ACTIVE, Status.PAUSED)
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Every week"
+        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        MONTHLY = "monthly", "Every month"
+        AS_NEEDED = "as_needed", "When needed"
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor"
+    )
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorships"
+    )
+    request = models.OneToOneField(
+        MentorshipRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentorship",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    goals = models.ManyToManyField("profiles.Goal", blank=True, related_name="mentorships")
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The agreement.
+    frequency = models.CharField(max_length=12, choices=Frequency.choices, blank=True)
+    session_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=120, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    boundaries = models.TextField(max_length=2000, blank=True)
+    confidentiality = models.TextField(max_length=2000, blank=True)
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-started_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("mentee", "mentor"),
+                condition=models.Q(status__in=("active", "paused")),
+                name="one_live_mentorship_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=("mentor", "status"), name="mentorship_mentor_status")]
+
+    def __str__(self) -> str:
+        return f"Mentorship {self.pk} ({self.get_status_display()})"
+
+
+__all__ = [
+    "CRITERION_LABELS",
+    "DEFAULT_WEIGHTS",
+    "Mentorship",
+    "MentorshipRequest",
+    "Program",
+    "RequestMessage",
+    "validate_weights",
+]
