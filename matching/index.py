@@ -60,6 +60,7 @@ from matching.engine.features import (
     bits,
     language_weight,
 )
+from matching.models import Mentorship, MentorshipRequest
 from profiles.availability import (
     Window,
     utc_slot_mask,
@@ -202,7 +203,8 @@ def load_offers(
 ) -> Offers:
     """Mentors (all, or these profiles when still mentors) as engine arrays.
 
-    5 queries, and for all mentors one more: the number of profiles.
+    7 queries (the last two count live mentorships and open requests per
+    mentor), and for all mentors one more: the number of profiles.
     """
     mentors = _mentors(profile_ids)
     frequency = Case(
@@ -326,14 +328,45 @@ def load_offers(
         seniority=seniority[order].astype(np.int8),
         years=np.minimum(years_1[order] - 1, MAX_YEARS).astype(np.int8),
         capacity=np.minimum(capacity[order], 255).astype(np.uint8),
-        taken=np.zeros(n, dtype=np.uint8),
-        pending=np.zeros(n, dtype=np.uint8),
+        taken=_per_mentor(live_mentorships, user_ids[order], partial=profile_ids is not None),
+        pending=_per_mentor(open_requests, user_ids[order], partial=profile_ids is not None),
         accepting=accepting[order].astype(bool),
         paused_until=paused_until[order].astype(np.int32),
         slot_ptr=slot_ptr,
         slot_start=slot_start,
         slot_end=slot_end,
     )
+
+
+def live_mentorships() -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(status__in=Mentorship.LIVE)
+
+
+def open_requests() -> QuerySet[MentorshipRequest]:
+    return MentorshipRequest.objects.filter(status=MentorshipRequest.Status.PENDING)
+
+
+def _per_mentor(rows: Any, ids: npt.NDArray[np.int64], *, partial: bool) -> npt.NDArray[np.uint8]:
+    """How many of these rows each mentor (by user id, in `ids` order) has: one query."""
+    out = np.zeros(len(ids), dtype=np.uint8)
+    if not len(ids):
+        return out
+    queryset = rows()
+    if partial:
+        queryset = queryset.filter(mentor_id__in=ids.tolist())
+    counted = list(
+        queryset.order_by()
+        .values("mentor_id")
+        .annotate(count=Count("pk"))
+        .values_list("mentor_id", "count")
+    )
+    if counted:
+        who, count = np.array(counted, dtype=np.int64).T
+        sorter = np.argsort(ids, kind="stable")
+        at = np.minimum(np.searchsorted(ids, who, sorter=sorter), len(ids) - 1)
+        hit = ids[sorter[at]] == who
+        out[sorter[at[hit]]] = np.minimum(count[hit], 255)
+    return out
 
 
 def _packed(*parts: tuple[Any, int]) -> Any:

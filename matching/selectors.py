@@ -32,7 +32,9 @@ from matching.index import (
     Vocabulary,
     VocabularyChanged,
     current_index,
+    live_mentorships,
     load_offers,
+    open_requests,
     refresh_people,
     seeker_for,
 )
@@ -143,10 +145,18 @@ def _context(user_id: int, program: Program | None) -> _Context:
         weights=weights,
         kind=kind,
         today=today,
+        exclude_ids=_already_asked(user_id),
         reverse_seekers=index.peer_seekers() if peer else None,
         reverse_offer=_as_offer(index, user_id) if peer else None,
     )
     return _Context(index, seeker, facts, weights, kind, scored, today)
+
+
+def _already_asked(user_id: int) -> list[int]:
+    """Mentors this mentee has a request waiting with, or a mentorship: one query."""
+    waiting = open_requests().filter(mentee_id=user_id).order_by().values_list("mentor_id")
+    working = live_mentorships().filter(mentee_id=user_id).order_by().values_list("mentor_id")
+    return [mentor_id for (mentor_id,) in waiting.union(working)]
 
 
 def _as_offer(index: MentorIndex, user_id: int) -> Offers:

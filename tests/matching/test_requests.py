@@ -290,3 +290,30 @@ def test_admin_lists_requests_and_mentorships_in_a_constant_number_of_queries(
     assert response.status_code == 200
     assert len(many) == len(few)
     assert response.content.decode().count("Marco Mentor") >= 5
+
+
+def test_browse_leaves_out_mentors_already_asked_and_counts_places_taken(client) -> None:
+    """A requested mentor drops out of the mentee's list; an accepted pair takes a place."""
+    from django.urls import reverse
+
+    from matching.selectors import MentorFilters, rank_mentors
+
+    ana, marco, other = mentee(), mentor(capacity=1), mentor()
+    listed = {m.id for m in rank_mentors(user=ana, filters=MentorFilters()).matches}
+    assert {marco.pk, other.pk} <= listed
+
+    request = send(ana, marco)
+    listed = {m.id for m in rank_mentors(user=ana, filters=MentorFilters()).matches}
+    assert marco.pk not in listed
+    assert other.pk in listed
+
+    services.accept_request(mentor=marco, request_id=request.pk)
+    bea = mentee()
+    page = rank_mentors(user=bea, filters=MentorFilters())
+    # Marco's one place is taken: not open to Bea, and left out of "taking mentees now".
+    assert marco.pk not in {m.id for m in page.matches}
+    everyone = rank_mentors(user=bea, filters=MentorFilters(accepting_only=False))
+    full = next(m for m in everyone.matches if m.id == marco.pk)
+    assert (full.places_left, full.open_to_requests) == (0, False)
+    client.force_login(bea)
+    assert client.get(reverse("matching:browse")).status_code == 200
