@@ -32,13 +32,11 @@ from matching.index import (
     Vocabulary,
     VocabularyChanged,
     current_index,
-    live_mentorships,
     load_offers,
-    open_requests,
     refresh_people,
     seeker_for,
 )
-from matching.models import Program
+from matching.models import Mentorship, MentorshipRequest, Program
 from profiles.models import DataClock, Profile, User
 
 MAX_PAGE_SIZE = 100
@@ -152,11 +150,30 @@ def _context(user_id: int, program: Program | None) -> _Context:
     return _Context(index, seeker, facts, weights, kind, scored, today)
 
 
+@functools.cache
+def _already_asked_sql(vendor: str) -> str:
+    """Mentors with a request from the mentee waiting, or a live mentorship with them."""
+    quote = connection.ops.quote_name
+    requests, mentorships = (
+        quote(model._meta.db_table) for model in (MentorshipRequest, Mentorship)
+    )
+    mentor, mentee, status = quote("mentor_id"), quote("mentee_id"), quote("status")
+    live = ", ".join(f"'{state}'" for state in Mentorship.LIVE)
+    # Names and states from the models, the id a parameter: nothing from outside.
+    return (
+        f"SELECT {mentor} FROM {requests} WHERE {mentee} = %s"  # noqa: S608
+        f" AND {status} = '{MentorshipRequest.Status.PENDING}'"
+        f" UNION SELECT {mentor} FROM {mentorships} WHERE {mentee} = %s"
+        f" AND {status} IN ({live})"
+    )
+
+
 def _already_asked(user_id: int) -> list[int]:
-    """Mentors this mentee has a request waiting with, or a mentorship: one query."""
-    waiting = open_requests().filter(mentee_id=user_id).order_by().values_list("mentor_id")
-    working = live_mentorships().filter(mentee_id=user_id).order_by().values_list("mentor_id")
-    return [mentor_id for (mentor_id,) in waiting.union(working)]
+    """Mentors this mentee has a request waiting with, or works with: one query on
+    every browse, written out (the ORM spent 0.8 ms compiling the union)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_already_asked_sql(connection.vendor), [user_id, user_id])
+        return [mentor_id for (mentor_id,) in cursor.fetchall()]
 
 
 def _as_offer(index: MentorIndex, user_id: int) -> Offers:
