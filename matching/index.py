@@ -328,8 +328,12 @@ def load_offers(
         seniority=seniority[order].astype(np.int8),
         years=np.minimum(years_1[order] - 1, MAX_YEARS).astype(np.int8),
         capacity=np.minimum(capacity[order], 255).astype(np.uint8),
-        taken=_per_mentor(live_mentorships, user_ids[order], partial=profile_ids is not None),
-        pending=_per_mentor(open_requests, user_ids[order], partial=profile_ids is not None),
+        taken=_per_mentor(
+            Mentorship.objects.live(), user_ids[order], partial=profile_ids is not None
+        ),
+        pending=_per_mentor(
+            MentorshipRequest.objects.pending(), user_ids[order], partial=profile_ids is not None
+        ),
         accepting=accepting[order].astype(bool),
         paused_until=paused_until[order].astype(np.int32),
         slot_ptr=slot_ptr,
@@ -338,20 +342,13 @@ def load_offers(
     )
 
 
-def live_mentorships() -> QuerySet[Mentorship]:
-    return Mentorship.objects.filter(status__in=Mentorship.LIVE)
-
-
-def open_requests() -> QuerySet[MentorshipRequest]:
-    return MentorshipRequest.objects.filter(status=MentorshipRequest.Status.PENDING)
-
-
-def _per_mentor(rows: Any, ids: npt.NDArray[np.int64], *, partial: bool) -> npt.NDArray[np.uint8]:
+def _per_mentor(
+    queryset: QuerySet[Any], ids: npt.NDArray[np.int64], *, partial: bool
+) -> npt.NDArray[np.uint8]:
     """How many of these rows each mentor (by user id, in `ids` order) has: one query."""
     out = np.zeros(len(ids), dtype=np.uint8)
     if not len(ids):
         return out
-    queryset = rows()
     if partial:
         queryset = queryset.filter(mentor_id__in=ids.tolist())
     counted = list(

@@ -81,6 +81,12 @@ class Program(models.Model):
         return [(CRITERION_LABELS[name], round(100 * weights[name])) for name in CRITERIA]
 
 
+class MentorshipRequestQuerySet(models.QuerySet["MentorshipRequest"]):
+    def pending(self) -> MentorshipRequestQuerySet:
+        """Requests still waiting for the mentor's answer."""
+        return self.filter(status=MentorshipRequest.Status.PENDING)
+
+
 class MentorshipRequest(models.Model):
     """A mentee's short, personal, low-commitment first message to one mentor.
 
@@ -132,6 +138,8 @@ class MentorshipRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MentorshipRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ("-created_at", "-pk")
         constraints = [
@@ -168,6 +176,12 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class MentorshipQuerySet(models.QuerySet["Mentorship"]):
+    def live(self) -> MentorshipQuerySet:
+        """Active or paused: the pair still holds one of the mentor's places."""
+        return self.filter(status__in=Mentorship.LIVE)
 
 
 class Mentorship(models.Model):
@@ -217,6 +231,8 @@ class Mentorship(models.Model):
     confidentiality = models.TextField(max_length=2000, blank=True)
     mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
     mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ("-started_at", "-pk")

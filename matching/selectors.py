@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +36,7 @@ from matching.index import (
     seeker_for,
 )
 from matching.models import Mentorship, MentorshipRequest, Program
+from matching.services import closed_reason
 from profiles.models import DataClock, Profile, User
 
 MAX_PAGE_SIZE = 100
@@ -233,14 +233,6 @@ def _page_profiles(user_ids: list[int]) -> dict[int, Profile]:
     }
 
 
-def _is_open(profile: Profile, today_date: date) -> bool:
-    return (
-        profile.accepting_mentees
-        and profile.capacity > 0
-        and (profile.paused_until is None or profile.paused_until <= today_date)
-    )
-
-
 def rank_mentors(
     *, user: User, filters: MentorFilters, page: int = 1, page_size: int = 20
 ) -> MentorPage:
@@ -252,7 +244,6 @@ def rank_mentors(
     so the count, the paging and the page always come from the same data.
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    today_date = timezone.localdate()
     for _attempt in range(2):
         context = _context(user.pk, filters.program)
         offers = context.index.offers
@@ -286,7 +277,7 @@ def rank_mentors(
             context,
             position,
             profiles[int(offers.ids[position])],
-            _is_open(profiles[int(offers.ids[position])], today_date)
+            not closed_reason(profiles[int(offers.ids[position])], taken=0)
             and bool(context.scored.eligible[position]),
             rank,
             lookup,
@@ -359,7 +350,7 @@ def get_mentor_match(*, user: User, mentor_id: int, program: Program | None = No
         is_mentor=True,
         user__is_active=True,
     )
-    is_open = _is_open(profile, timezone.localdate()) and bool(context.scored.eligible[position])
+    is_open = not closed_reason(profile, taken=0) and bool(context.scored.eligible[position])
     return _match(context, position, profile, is_open, rank=None)
 
 

@@ -41,18 +41,22 @@ MAX_MESSAGE = 4000
 Status = MentorshipRequest.Status
 
 
-def live_mentorships(mentor: User) -> int:
-    return Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE).count()
+def places_taken(mentor: User) -> int:
+    return Mentorship.objects.live().filter(mentor=mentor).count()
 
 
 def closed_reason(profile: Profile, *, taken: int) -> str:
-    """Why this mentor cannot take a request now, in words, or "" when they can."""
+    """Why this mentor cannot take a request now, in words, or "" when they can.
+
+    The same rule as the index's `Offers.open_to_requests`: paused until today
+    means open again today.
+    """
     name = profile.user.get_short_name()
     if not profile.is_mentor or not profile.user.is_active:
         return f"{name} is not mentoring on the platform."
     if not profile.accepting_mentees:
         return f"{name} is not taking new mentees at the moment."
-    if profile.paused_until and profile.paused_until >= timezone.localdate():
+    if profile.paused_until and profile.paused_until > timezone.localdate():
         return f"{name} has paused mentoring until {profile.paused_until:%d %B %Y}."
     if taken >= profile.capacity:
         return f"{name} has no free place at the moment."
@@ -94,7 +98,7 @@ def send_request(
     if profile is None:
         raise RuleViolation("There is no such mentor.", code="mentor_unknown")
     mentor = profile.user
-    reason = closed_reason(profile, taken=live_mentorships(mentor))
+    reason = closed_reason(profile, taken=places_taken(mentor))
     if reason:
         raise RuleViolation(reason, code="mentor_closed")
 
@@ -111,13 +115,11 @@ def send_request(
             retry_after=max(1, int(wait.total_seconds()) + 1),
         )
     limit = program.max_open_requests if program else DEFAULT_MAX_OPEN_REQUESTS
-    if Mentorship.objects.filter(mentee=mentee, mentor=mentor, status__in=Mentorship.LIVE).exists():
+    if Mentorship.objects.live().filter(mentee=mentee, mentor=mentor).exists():
         raise Conflict(f"You are already in a mentorship with {mentor.get_short_name()}.")
-    if MentorshipRequest.objects.filter(
-        mentee=mentee, mentor=mentor, status=Status.PENDING
-    ).exists():
+    if MentorshipRequest.objects.pending().filter(mentee=mentee, mentor=mentor).exists():
         raise Conflict(f"Your request to {mentor.get_short_name()} is still waiting for an answer.")
-    if MentorshipRequest.objects.filter(mentee=mentee, status=Status.PENDING).count() >= limit:
+    if MentorshipRequest.objects.pending().filter(mentee=mentee).count() >= limit:
         raise Conflict(
             f"You have {limit} requests waiting for an answer. Withdraw one, or wait for "
             "an answer, before sending another.",
@@ -155,9 +157,9 @@ def _lock_pair(request: MentorshipRequest) -> Profile:
     return locked[request.mentor_id]
 
 
-def _pending_for_mentor(mentor: User, request_id: int) -> MentorshipRequest:
-    """The mentor's request (DoesNotExist for anyone else's), locked, still pending."""
-    request = MentorshipRequest.objects.select_for_update().get(pk=request_id, mentor=mentor)
+def _pending(request_id: int, **owner: User) -> MentorshipRequest:
+    """The person's request (DoesNotExist for anyone else's), locked, still pending."""
+    request = MentorshipRequest.objects.select_for_update().get(pk=request_id, **owner)
     if request.status != Status.PENDING:
         raise Conflict(f"This request is already {request.get_status_display().lower()}.")
     return request
@@ -168,10 +170,10 @@ def accept_request(*, mentor: User, request_id: int, welcome_note: str = "") -> 
     with transaction.atomic():
         request = MentorshipRequest.objects.get(pk=request_id, mentor=mentor)
         profile = _lock_pair(request)
-        request = _pending_for_mentor(mentor, request_id)
+        request = _pending(request_id, mentor=mentor)
         # A request sent before the mentor paused may still be accepted: only
         # the places are checked, under the lock.
-        if live_mentorships(mentor) >= profile.capacity:
+        if places_taken(mentor) >= profile.capacity:
             raise Conflict("All your places are taken: end or pause a mentorship first.")
         now = timezone.now()
         request.status = Status.ACCEPTED
@@ -187,8 +189,9 @@ def accept_request(*, mentor: User, request_id: int, welcome_note: str = "") -> 
         if request.goal_id:
             mentorship.goals.add(request.goal_id)
         others = list(
-            MentorshipRequest.objects.select_for_update()
-            .filter(mentee_id=request.mentee_id, status=Status.PENDING)
+            MentorshipRequest.objects.pending()
+            .select_for_update()
+            .filter(mentee_id=request.mentee_id)
             .exclude(pk=request.pk)
         )
         for other in others:
@@ -206,7 +209,7 @@ def decline_request(
     if reason not in MentorshipRequest.DeclineReason.values:
         raise RuleViolation("Choose a reason, so the mentee knows what to do next.")
     with transaction.atomic():
-        request = _pending_for_mentor(mentor, request_id)
+        request = _pending(request_id, mentor=mentor)
         request.status = Status.DECLINED
         request.decline_reason = reason
         request.decline_note = note.strip()[:1000]
@@ -220,9 +223,7 @@ def decline_request(
 
 def withdraw_request(*, mentee: User, request_id: int) -> MentorshipRequest:
     with transaction.atomic():
-        request = MentorshipRequest.objects.select_for_update().get(pk=request_id, mentee=mentee)
-        if request.status != Status.PENDING:
-            raise Conflict(f"This request is already {request.get_status_display().lower()}.")
+        request = _pending(request_id, mentee=mentee)
         request.status = Status.WITHDRAWN
         request.responded_at = timezone.now()
         request.save(update_fields=["status", "responded_at"])

@@ -124,13 +124,6 @@ class Weights:
         return self.values[name]
 
 
-def _popcount(values: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    return np.bitwise_count(values)
-
-
-# --- Per-mentee rows shared by both scorers ----------------------------------------------
-
-
 def _bit_matrix(values: npt.NDArray[np.uint8], width: int) -> F32:
     return ((values[None, :] >> np.arange(width, dtype=np.uint8)[:, None]) & 1).astype(np.float32)
 
@@ -559,13 +552,8 @@ def _positions(
 
 def _csr(dense: npt.NDArray[np.int8]) -> Any:
     """A small-integer matrix as float32 CSR."""
-    from scipy import sparse
-
     rows, cols = np.nonzero(dense)
-    ptr = np.zeros(len(dense) + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rows, minlength=len(dense)), out=ptr[1:])
-    values = dense[rows, cols].astype(np.float32)
-    return sparse.csr_array((values, cols.astype(np.int32), ptr), shape=dense.shape)
+    return _sparse([(rows, cols, dense[rows, cols].astype(np.float64))], dense.shape, 1.0)
 
 
 def _add_product(left: Any, lo: int, hi: int, right: F32, out: F32) -> None:
