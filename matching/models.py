@@ -248,6 +248,23 @@ class Mentorship(models.Model):
     def __str__(self) -> str:
         return f"Mentorship {self.pk} ({self.get_status_display()})"
 
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    @property
+    def agreement_confirmed(self) -> bool:
+        """Both have confirmed the same terms (a change clears the other's confirmation)."""
+        return self.mentee_confirmed_at is not None and self.mentor_confirmed_at is not None
+
+    def confirmed_by(self, user_id: int) -> bool:
+        stamp = self.mentee_confirmed_at if user_id == self.mentee_id else self.mentor_confirmed_at
+        return stamp is not None
+
+    def other_id(self, user_id: int) -> int:
+        """The other person in the pair."""
+        return self.mentor_id if user_id == self.mentee_id else self.mentee_id
+
 
 __all__ = [
     "CRITERION_LABELS",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,7 +36,13 @@ from matching.index import (
     refresh_people,
     seeker_for,
 )
-from matching.models import Mentorship, MentorshipRequest, Program
+from matching.models import (
+    Mentorship,
+    MentorshipQuerySet,
+    MentorshipRequest,
+    MentorshipRequestQuerySet,
+    Program,
+)
 from matching.services import closed_reason
 from profiles.models import DataClock, Profile, User
 
@@ -372,3 +379,62 @@ def explain_mentee_for_mentor(*, mentor: User, mentee: User) -> Explanation | No
         mentee_name=mentee.get_short_name(),
         reader_zone=reader_zone,
     )
+
+
+# Requests and mentorships: the only ways to reach them, each answering 404
+# (DoesNotExist via get_object_or_404) for what the person is not part of.
+
+
+def _requests() -> MentorshipRequestQuerySet:
+    return MentorshipRequest.objects.select_related(
+        "mentee__profile", "mentor__profile", "goal", "program"
+    )
+
+
+def get_request_for_participant(*, user: User, pk: int) -> MentorshipRequest:
+    """A request the person sent or received; 404 for anyone else's."""
+    return get_object_or_404(_requests().filter(Q(mentee=user) | Q(mentor=user)), pk=pk)
+
+
+def get_request_for_mentee(*, user: User, pk: int) -> MentorshipRequest:
+    """A request the person sent; 404 otherwise."""
+    return get_object_or_404(_requests().filter(mentee=user), pk=pk)
+
+
+def get_request_for_mentor(*, user: User, pk: int) -> MentorshipRequest:
+    """A request the person received; 404 otherwise."""
+    return get_object_or_404(_requests().filter(mentor=user), pk=pk)
+
+
+def list_requests_sent(*, user: User) -> MentorshipRequestQuerySet:
+    """The mentee's requests, newest first, with the mentor and the goal in the same query."""
+    return _requests().filter(mentee=user).prefetch_related("messages")
+
+
+def list_requests_received(*, user: User, pending_only: bool = True) -> MentorshipRequestQuerySet:
+    """The mentor's inbox: waiting requests first in the order they arrived."""
+    requests = _requests().filter(mentor=user).prefetch_related("messages")
+    if pending_only:
+        return requests.pending().order_by("created_at", "pk")
+    return requests
+
+
+def count_inbox(*, user: User) -> int:
+    """Requests waiting for this mentor's answer (the number in the navigation)."""
+    return MentorshipRequest.objects.filter(mentor=user, status="pending").count()
+
+
+def _mentorships() -> MentorshipQuerySet:
+    return Mentorship.objects.select_related(
+        "mentee__profile", "mentor__profile", "program", "request"
+    ).prefetch_related("goals")
+
+
+def get_mentorship_for_participant(*, user: User, pk: int) -> Mentorship:
+    """A mentorship the person is in, as mentee or mentor; 404 for anyone else's."""
+    return get_object_or_404(_mentorships().filter(Q(mentee=user) | Q(mentor=user)), pk=pk)
+
+
+def list_mentorships_for_participant(*, user: User) -> MentorshipQuerySet:
+    """The person's mentorships on both sides, live ones first, newest first."""
+    return _mentorships().filter(Q(mentee=user) | Q(mentor=user))

@@ -22,7 +22,8 @@ one) raise Conflict and change nothing. Another person's request is
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -249,3 +250,76 @@ def add_message(*, user: User, request_id: int, body: str) -> RequestMessage:
         if request.mentee_id == user.pk and not request.messages.exists():
             raise Conflict("The mentor asks first; your answer follows their question.")
         return RequestMessage.objects.create(request=request, author=user, body=body)
+
+
+@dataclass(frozen=True)
+class AgreementTerms:
+    """What a pair agrees on before the first session."""
+
+    frequency: str
+    session_minutes: int
+    channel: str
+    planned_end: date | None = None
+    boundaries: str = ""
+    confidentiality: str = ""
+
+    def differs_from(self, mentorship: Mentorship) -> bool:
+        return any(getattr(self, name) != getattr(mentorship, name) for name in AGREEMENT_FIELDS)
+
+
+AGREEMENT_FIELDS = (
+    "frequency",
+    "session_minutes",
+    "channel",
+    "planned_end",
+    "boundaries",
+    "confidentiality",
+)
+
+
+def confirm_agreement(*, user: User, mentorship_id: int, terms: AgreementTerms) -> Mentorship:
+    """Confirm the agreement as written in `terms`.
+
+    Changed terms are saved and count as this person's confirmation only: the
+    other person confirms again, so nobody is held to terms they did not see.
+    The agreement stands when both have confirmed the same terms.
+    """
+    if terms.frequency not in Mentorship.Frequency.values:
+        raise RuleViolation("Choose how often you will meet.", code="frequency_unknown")
+    if not 10 <= terms.session_minutes <= 240:
+        raise RuleViolation("Sessions last between 10 and 240 minutes.", code="minutes_range")
+    if not terms.channel.strip():
+        raise RuleViolation("Say where you will meet (a video link, a place).", code="channel")
+    if terms.planned_end is not None and terms.planned_end <= timezone.localdate():
+        raise RuleViolation("The planned end is a date in the future.", code="end_in_past")
+    terms = AgreementTerms(
+        frequency=terms.frequency,
+        session_minutes=terms.session_minutes,
+        channel=terms.channel.strip()[:120],
+        planned_end=terms.planned_end,
+        boundaries=terms.boundaries.strip()[:2000],
+        confidentiality=terms.confidentiality.strip()[:2000],
+    )
+    with transaction.atomic():
+        mentorship = (
+            Mentorship.objects.select_for_update()
+            .filter(Q(mentee=user) | Q(mentor=user))
+            .get(pk=mentorship_id)
+        )
+        if mentorship.status not in Mentorship.LIVE:
+            raise Conflict("This mentorship has ended; its agreement can no longer change.")
+        now = timezone.now()
+        mine, theirs = (
+            ("mentee_confirmed_at", "mentor_confirmed_at")
+            if mentorship.mentee_id == user.pk
+            else ("mentor_confirmed_at", "mentee_confirmed_at")
+        )
+        fields = [mine]
+        if terms.differs_from(mentorship):
+            for name in AGREEMENT_FIELDS:
+                setattr(mentorship, name, getattr(terms, name))
+            setattr(mentorship, theirs, None)
+            fields += [*AGREEMENT_FIELDS, theirs]
+        setattr(mentorship, mine, now)
+        mentorship.save(update_fields=fields)
+    return mentorship
