@@ -4,7 +4,9 @@ from matching import views
 
 app_name = "matching"
 
+# Included at the site root: browse and mentors, the mentee's requests, the
+# mentor's inbox, and mentorships.
 urlpatterns = [
-    path("", views.browse, name="browse"),
-    path("<int:mentor_id>/", views.mentor, name="mentor"),
+    path("mentors/", views.browse, name="browse"),
+    path("mentors/<int:mentor_id>/", views.mentor, name="mentor"),
 ]

@@ -49,7 +49,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", include("mentorship.notifications.urls")),
     path("profile/", include("profiles.urls")),
-    path("mentors/", include("matching.urls")),
+    path("", include("matching.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
