@@ -438,3 +438,11 @@ def get_mentorship_for_participant(*, user: User, pk: int) -> Mentorship:
 def list_mentorships_for_participant(*, user: User) -> MentorshipQuerySet:
     """The person's mentorships on both sides, live ones first, newest first."""
     return _mentorships().filter(Q(mentee=user) | Q(mentor=user))
+
+
+def suggest_mentors(*, user: User, exclude_ids: list[int], count: int = 3) -> list[MentorMatch]:
+    """A few mentors who fit this mentee well and can take a request now (after a no)."""
+    if not Profile.objects.filter(user=user, is_mentee=True).exists():
+        return []
+    page = rank_mentors(user=user, filters=MentorFilters(), page_size=count + len(exclude_ids))
+    return [match for match in page.matches if match.id not in exclude_ids][:count]

@@ -23,16 +23,19 @@ one) raise Conflict and change nothing. Another person's request is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
 from mentorship.exceptions import Conflict, LimitReached, RuleViolation
+from mentorship.notifications.services import notify
 from profiles.models import Goal, Profile, User
-from profiles.services import mark_profiles_changed
+from profiles.services import mark_profiles_changed, resume_link
 
 DAILY_REQUEST_LIMIT = 10
 DEFAULT_MAX_OPEN_REQUESTS = 3
@@ -139,6 +142,7 @@ def send_request(
             )
             # Open requests move a mentor down a little in everyone's ranking.
             mark_profiles_changed(user_ids=[mentor.pk])
+            _tell_mentor_of_request(request)
     except IntegrityError as error:
         # The same request sent twice at once: the unique index kept one.
         raise Conflict(
@@ -199,7 +203,15 @@ def accept_request(*, mentor: User, request_id: int, welcome_note: str = "") -> 
             other.status = Status.CANCELLED
             other.responded_at = now
             other.save(update_fields=["status", "responded_at"])
+            _tell(other, "request_cancelled", to=other.mentor, url=reverse("matching:inbox"))
         mark_profiles_changed(user_ids=[mentor.pk, *(o.mentor_id for o in others)])
+        _tell(
+            request,
+            "request_accepted",
+            to=request.mentee,
+            url=reverse("matching:mentorship", args=[mentorship.pk]),
+            welcome_note=request.welcome_note,
+        )
     return mentorship
 
 
@@ -219,6 +231,15 @@ def decline_request(
         if pause:
             Profile.objects.filter(user=mentor).update(accepting_mentees=False)
         mark_profiles_changed(user_ids=[mentor.pk])
+        _tell(
+            request,
+            "request_declined",
+            to=request.mentee,
+            url=reverse("matching:request", args=[request.pk]),
+            reason=request.get_decline_reason_display(),
+            note=request.decline_note,
+            suggestions=_suggestions(request),
+        )
     return request
 
 
@@ -229,6 +250,14 @@ def withdraw_request(*, mentee: User, request_id: int) -> MentorshipRequest:
         request.responded_at = timezone.now()
         request.save(update_fields=["status", "responded_at"])
         mark_profiles_changed(user_ids=[request.mentor_id])
+        # In the app only: the mentor need not be emailed about a request gone.
+        _tell(
+            request,
+            "request_withdrawn",
+            to=request.mentor,
+            url=reverse("matching:inbox"),
+            send_email=False,
+        )
     return request
 
 
@@ -249,7 +278,26 @@ def add_message(*, user: User, request_id: int, body: str) -> RequestMessage:
             raise Conflict("Messages can be added only while the request waits for an answer.")
         if request.mentee_id == user.pk and not request.messages.exists():
             raise Conflict("The mentor asks first; your answer follows their question.")
-        return RequestMessage.objects.create(request=request, author=user, body=body)
+        message = RequestMessage.objects.create(request=request, author=user, body=body)
+        if user.pk == request.mentor_id:
+            _tell(
+                request,
+                "request_question",
+                to=request.mentee,
+                key=f"request-message:{message.pk}",
+                url=reverse("matching:request", args=[request.pk]),
+                question=body,
+            )
+        else:
+            _tell(
+                request,
+                "request_answer",
+                to=request.mentor,
+                key=f"request-message:{message.pk}",
+                url=reverse("matching:inbox_request", args=[request.pk]),
+                answer=body,
+            )
+        return message
 
 
 @dataclass(frozen=True)
@@ -314,6 +362,8 @@ def confirm_agreement(*, user: User, mentorship_id: int, terms: AgreementTerms) 
             if mentorship.mentee_id == user.pk
             else ("mentor_confirmed_at", "mentee_confirmed_at")
         )
+        if not terms.differs_from(mentorship) and getattr(mentorship, mine) is not None:
+            return mentorship  # confirmed already (a double submit): nothing changes
         fields = [mine]
         if terms.differs_from(mentorship):
             for name in AGREEMENT_FIELDS:
@@ -322,4 +372,259 @@ def confirm_agreement(*, user: User, mentorship_id: int, terms: AgreementTerms) 
             fields += [*AGREEMENT_FIELDS, theirs]
         setattr(mentorship, mine, now)
         mentorship.save(update_fields=fields)
+        _tell_of_agreement(mentorship, user=user, changed=theirs in fields)
     return mentorship
+
+
+def _people(request: MentorshipRequest) -> dict[str, str]:
+    return {
+        "subject": request.subject,
+        "mentee_name": request.mentee.display_name,
+        "mentee_short": request.mentee.get_short_name(),
+        "mentor_name": request.mentor.display_name,
+        "mentor_short": request.mentor.get_short_name(),
+        "ask": request.get_ask_display(),
+        "goal": request.goal.title if request.goal else "",
+    }
+
+
+def _tell(
+    request: MentorshipRequest,
+    kind: str,
+    *,
+    to: User,
+    url: str,
+    key: str = "",
+    send_email: bool = True,
+    **extra: object,
+) -> None:
+    """One message about a request, once: the key names the event."""
+    notify(
+        recipient=to,
+        kind=kind,
+        key=key or f"request:{request.pk}:{kind}",
+        context={**_people(request), **extra},
+        url=url,
+        send_email=send_email,
+    )
+
+
+def _expiry_days(request: MentorshipRequest) -> int:
+    return (request.program.request_expiry_days if request.program else 0) or DEFAULT_EXPIRY_DAYS
+
+
+def _reminder_days(program_days: object, expiry_days: int) -> list[int]:
+    """The programme's reminder days, sane: whole days before the expiry, in order."""
+    days = program_days if isinstance(program_days, list) and program_days else DEFAULT_REMINDERS
+    return sorted({d for d in days if isinstance(d, int) and 0 < d < expiry_days})
+
+
+def _tell_mentor_of_request(request: MentorshipRequest) -> None:
+    _tell(
+        request,
+        "request_received",
+        to=request.mentor,
+        url=reverse("matching:inbox_request", args=[request.pk]),
+        message=request.message,
+        expiry_days=_expiry_days(request),
+    )
+
+
+def _suggestions(request: MentorshipRequest) -> list[dict[str, object]]:
+    """Three other mentors who fit the mentee well, for the email after a no."""
+    from matching.selectors import suggest_mentors
+
+    return [
+        {
+            "name": match.profile.user.display_name,
+            "headline": match.profile.headline,
+            "percent": match.explanation.percent,
+            "reason": match.explanation.reasons[0] if match.explanation.reasons else "",
+            "url": f"{settings.SITE_URL}{reverse('matching:mentor', args=[match.id])}",
+        }
+        for match in suggest_mentors(user=request.mentee, exclude_ids=[request.mentor_id])
+    ]
+
+
+def _tell_of_agreement(mentorship: Mentorship, *, user: User, changed: bool) -> None:
+    other = mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee
+    url = reverse("matching:mentorship", args=[mentorship.pk])
+    context = {
+        "name": user.display_name,
+        "short": user.get_short_name(),
+        "frequency": mentorship.get_frequency_display(),
+        "session_minutes": mentorship.session_minutes,
+        "channel": mentorship.channel,
+        "planned_end": f"{mentorship.planned_end:%d %B %Y}" if mentorship.planned_end else "",
+    }
+    mine = (
+        mentorship.mentee_confirmed_at
+        if user.pk == mentorship.mentee_id
+        else mentorship.mentor_confirmed_at
+    )
+    if changed:
+        assert mine is not None
+        notify(
+            recipient=other,
+            kind="agreement_proposed",
+            key=f"mentorship:{mentorship.pk}:terms:{user.pk}:{mine.isoformat()}",
+            context=context,
+            url=url,
+        )
+    elif mentorship.agreement_confirmed:
+        theirs = (
+            mentorship.mentor_confirmed_at
+            if user.pk == mentorship.mentee_id
+            else mentorship.mentee_confirmed_at
+        )
+        assert theirs is not None
+        notify(
+            recipient=other,
+            kind="agreement_confirmed",
+            key=f"mentorship:{mentorship.pk}:agreed:{theirs.isoformat()}",
+            context=context,
+            url=url,
+        )
+
+
+# Unanswered requests: reminders and expiry (the beat sweep).
+
+DEFAULT_EXPIRY_DAYS = 14
+DEFAULT_REMINDERS = [3, 7]
+
+
+def remind_mentor(*, request_id: int, number: int, now: datetime) -> bool:
+    """Send reminder `number` about a waiting request, once; False when not due or done."""
+    with transaction.atomic():
+        # The conditional update is the claim: a second sweep finds nothing to do.
+        claimed = (
+            MentorshipRequest.objects.pending()
+            .filter(pk=request_id, reminders_sent__lt=number)
+            .update(reminders_sent=number)
+        )
+        if not claimed:
+            return False
+        request = MentorshipRequest.objects.select_related(
+            "mentee", "mentor", "goal", "program"
+        ).get(pk=request_id)
+        expires = request.created_at + timedelta(days=_expiry_days(request))
+        _tell(
+            request,
+            "request_reminder",
+            to=request.mentor,
+            key=f"request:{request.pk}:reminder:{number}",
+            url=reverse("matching:inbox_request", args=[request.pk]),
+            days_waiting=(now - request.created_at).days,
+            days_left=max(1, round((expires - now) / timedelta(days=1))),
+            expires_on=f"{timezone.localtime(expires):%A %d %B}",
+        )
+    return True
+
+
+@dataclass(frozen=True)
+class ExpiryOutcome:
+    expired: bool
+    paused: bool = False
+
+
+def expire_request(*, request_id: int, now: datetime) -> ExpiryOutcome:
+    """Expire a request left unanswered; the mentee hears of three other mentors.
+
+    Locks in the same order as an accept (both profiles by user id, then the
+    request), so an accept and an expiry racing never deadlock: one waits and
+    then finds the request no longer pending.
+    """
+    with transaction.atomic():
+        request = MentorshipRequest.objects.select_related("mentee", "mentor", "program").get(
+            pk=request_id
+        )
+        profile = _lock_pair(request)
+        try:
+            request = _pending(request_id, mentor=request.mentor)
+        except Conflict:
+            return ExpiryOutcome(expired=False)
+        request.status = Status.EXPIRED
+        request.responded_at = now
+        request.save(update_fields=["status", "responded_at"])
+        mark_profiles_changed(user_ids=[request.mentor_id])
+        _tell(
+            request,
+            "request_expired",
+            to=request.mentee,
+            url=reverse("matching:request", args=[request.pk]),
+            days=_expiry_days(request),
+            suggestions=_suggestions(request),
+        )
+        paused = _pause_after_expiries(profile, request=request)
+    return ExpiryOutcome(expired=True, paused=paused)
+
+
+def _pause_after_expiries(profile: Profile, *, request: MentorshipRequest) -> bool:
+    """Pause a mentor (profile locked) whose last few requests all expired unanswered."""
+    if not profile.accepting_mentees:
+        return False
+    limit = settings.REQUEST_EXPIRIES_BEFORE_PAUSE
+    answered = MentorshipRequest.objects.filter(
+        mentor_id=profile.user_id,
+        status__in=(Status.ACCEPTED, Status.DECLINED, Status.EXPIRED),
+    )
+    if profile.expiry_streak_since is not None:
+        answered = answered.filter(responded_at__gt=profile.expiry_streak_since)
+    last = list(answered.order_by("-responded_at", "-pk").values_list("status", flat=True)[:limit])
+    if len(last) < limit or any(status != Status.EXPIRED for status in last):
+        return False
+    profile.accepting_mentees = False
+    profile.save(update_fields=["accepting_mentees", "updated_at"])
+    mark_profiles_changed(user_ids=[profile.user_id])
+    mentor = request.mentor
+    notify(
+        recipient=mentor,
+        kind="mentoring_paused",
+        key=f"mentor:{mentor.pk}:auto-paused:{request.pk}",
+        context={
+            "count": limit,
+            "days": _expiry_days(request),
+            "link_days": settings.RESUME_LINK_DAYS,
+        },
+        url=resume_link(user=mentor),
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class RequestSweep:
+    reminded: int
+    expired: int
+    paused: int
+
+
+def sweep_requests(*, now: datetime | None = None) -> RequestSweep:
+    """Remind mentors of waiting requests and expire stale ones; safe to run any number of times."""
+    now = now or timezone.now()
+    rows = (
+        MentorshipRequest.objects.pending()
+        .filter(created_at__lte=now - timedelta(days=1))
+        .order_by("created_at", "pk")
+        .values_list(
+            "pk",
+            "created_at",
+            "reminders_sent",
+            "program__request_reminder_days",
+            "program__request_expiry_days",
+        )
+    )
+    reminded = expired = paused = 0
+    for pk, created_at, sent, program_days, program_expiry in rows:
+        expiry_days = program_expiry or DEFAULT_EXPIRY_DAYS
+        age = now - created_at
+        if age >= timedelta(days=expiry_days):
+            outcome = expire_request(request_id=pk, now=now)
+            expired += outcome.expired
+            paused += outcome.paused
+            continue
+        # Only the latest reminder that is due: a sweep that was down for days
+        # sends one reminder, not a burst.
+        due = sum(age >= timedelta(days=d) for d in _reminder_days(program_days, expiry_days))
+        if due > sent and remind_mentor(request_id=pk, number=due, now=now):
+            reminded += 1
+    return RequestSweep(reminded=reminded, expired=expired, paused=paused)

@@ -43,3 +43,12 @@ def schedule_periodic_tasks(sender: Celery, **kwargs: Any) -> None:
         # A sweep nobody ran in time is dropped: the next one covers it.
         expires=settings.NOTIFICATION_SWEEP_SECONDS,
     )
+    # Remind mentors of requests left unanswered (after 3 and 7 days) and expire
+    # them (after 14), pointing the mentee to other mentors. Each reminder is
+    # claimed by a conditional update, so repeated or overlapping sweeps send it once.
+    sender.add_periodic_task(
+        settings.REQUEST_SWEEP_SECONDS,
+        sender.signature("matching.tasks.sweep_requests"),
+        name="sweep-requests",
+        expires=settings.REQUEST_SWEEP_SECONDS,
+    )

@@ -259,6 +259,12 @@ NOTIFICATION_RETRY_BACKOFF = env.list(
 NOTIFICATION_SWEEP_SECONDS = env.int("NOTIFICATION_SWEEP_SECONDS", default=30)
 # A row left in "sending" this long (a worker died mid-send) is picked up again.
 NOTIFICATION_STUCK_AFTER = env.int("NOTIFICATION_STUCK_AFTER", default=600)
+# How often beat looks for unanswered requests to remind about or expire (seconds).
+REQUEST_SWEEP_SECONDS = env.int("REQUEST_SWEEP_SECONDS", default=900)
+# Requests a mentor may let expire in a row before they are paused.
+REQUEST_EXPIRIES_BEFORE_PAUSE = env.int("REQUEST_EXPIRIES_BEFORE_PAUSE", default=3)
+# Days the one-click "resume mentoring" link in the pause email stays valid.
+RESUME_LINK_DAYS = env.int("RESUME_LINK_DAYS", default=30)
 
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {

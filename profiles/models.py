@@ -220,6 +220,9 @@ class Profile(models.Model):
     )
     accepting_mentees = models.BooleanField(default=True)
     paused_until = models.DateField(null=True, blank=True)
+    # Expired requests count towards an automatic pause only after this moment
+    # (set when the mentor resumes, so a fresh start is a fresh count).
+    expiry_streak_since = models.DateTimeField(null=True, blank=True, editable=False)
     how_i_can_help = models.TextField(blank=True, max_length=2000)
     session_minutes = models.PositiveSmallIntegerField(default=45)
     session_frequency = models.CharField(

@@ -8,6 +8,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -151,8 +152,13 @@ def update_profile(
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
         raise RuleViolation(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    resumed = fields.get("accepting_mentees") is True and not profile.accepting_mentees
     for name, value in fields.items():
         setattr(profile, name, value)
+    if resumed:
+        # Back to taking requests: earlier expired requests no longer count towards a pause.
+        profile.expiry_streak_since = timezone.now()
+        fields = {**fields, "expiry_streak_since": profile.expiry_streak_since}
     try:
         profile.full_clean(exclude=["user"])
     except ValidationError as error:
@@ -389,3 +395,47 @@ def update_milestone(*, milestone: Milestone, fields: dict[str, Any]) -> Milesto
         milestone.due_date = fields["due_date"]
     milestone.save(update_fields=["title", "due_date"])
     return milestone
+
+
+# --- Pausing and resuming mentoring ---------------------------------------------------
+
+RESUME_SALT = "profiles.resume-mentoring"
+
+
+def resume_link(*, user: User) -> str:
+    """A signed path that lets this mentor resume taking requests in one step."""
+    return reverse("profiles:resume", args=[signing.dumps(user.pk, salt=RESUME_SALT)])
+
+
+def user_for_resume_token(*, token: str) -> User:
+    """The mentor a resume link was made for; RuleViolation when it is expired or forged."""
+    try:
+        user_id = signing.loads(
+            token, salt=RESUME_SALT, max_age=settings.RESUME_LINK_DAYS * 24 * 3600
+        )
+    except signing.SignatureExpired as error:
+        raise RuleViolation(
+            "This link has expired. Log in and switch on “I am accepting new mentees” "
+            "on your profile instead.",
+            code="link_expired",
+        ) from error
+    except signing.BadSignature as error:
+        raise RuleViolation("This link is not valid.", code="link_invalid") from error
+    user = User.objects.filter(pk=user_id, is_active=True, profile__is_mentor=True).first()
+    if user is None:
+        raise RuleViolation("This link is not valid.", code="link_invalid")
+    return user
+
+
+@transaction.atomic
+def resume_mentoring(*, user: User) -> Profile:
+    """Take requests again: accepting, no pause date, and a fresh count of expiries."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    profile.accepting_mentees = True
+    profile.paused_until = None
+    profile.expiry_streak_since = timezone.now()
+    profile.save(
+        update_fields=["accepting_mentees", "paused_until", "expiry_streak_since", "updated_at"]
+    )
+    mark_profiles_changed(profile_ids=[profile.pk])
+    return profile

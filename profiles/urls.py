@@ -18,6 +18,7 @@ urlpatterns = [
     path("goals/<int:goal_id>/milestones/", views.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/done/", views.milestone_toggle, name="milestone_toggle"),
     path("milestones/<int:pk>/delete/", views.milestone_delete, name="milestone_delete"),
+    path("resume/<str:token>/", views.resume, name="resume"),
     path("welcome/roles/", views.onboarding_roles, name="onboarding_roles"),
     path("welcome/basics/", views.onboarding_basics, name="onboarding_basics"),
     path("welcome/goal/", views.onboarding_goal, name="onboarding_goal"),

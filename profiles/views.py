@@ -9,7 +9,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -648,3 +648,33 @@ def _persona_page(request: AuthenticatedHttpRequest, *, wizard_key: str | None) 
 @login_required
 def persona(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _persona_page(request, wizard_key=None)
+
+
+# --- Resuming mentoring from the pause email ---------------------------------------------
+
+
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """The pause email's way back: the page asks once, the button resumes.
+
+    Works without logging in (the signed link is the proof). Opening the link
+    changes nothing, so a mail scanner that follows links cannot resume anyone.
+    """
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    error = ""
+    person = None
+    try:
+        person = services.user_for_resume_token(token=token)
+    except RuleViolation as problem:
+        error = problem.message
+    if person is not None and request.method == "POST":
+        services.resume_mentoring(user=person)
+        messages.success(request, "Welcome back: mentees can send you requests again.")
+        return redirect("profiles:edit" if request.user == person else "home")
+    profile = person.profile if person is not None else None
+    return render(
+        request,
+        "profiles/resume.html",
+        {"person": person, "profile": profile, "error": error},
+        status=400 if error else 200,
+    )

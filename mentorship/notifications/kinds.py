@@ -18,6 +18,21 @@ KINDS: dict[str, Kind] = {
     "account": Kind(templated=False),
     # Greets a person who just joined.
     "welcome": Kind(),
+    # Requests (matching.services): to the mentor...
+    "request_received": Kind(),
+    "request_answer": Kind(),
+    "request_reminder": Kind(),
+    "request_cancelled": Kind(),  # the mentee was matched elsewhere first
+    "request_withdrawn": Kind(),  # in the app only
+    "mentoring_paused": Kind(),  # after several expired requests, with a way back
+    # ...and to the mentee.
+    "request_question": Kind(),
+    "request_accepted": Kind(),
+    "request_declined": Kind(),
+    "request_expired": Kind(),
+    # Mentorships: the agreement, to the other person.
+    "agreement_proposed": Kind(),
+    "agreement_confirmed": Kind(),
 }
 
 

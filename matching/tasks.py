@@ -1,0 +1,21 @@
+"""Celery tasks for requests: thin wrappers around one service each."""
+
+import logging
+
+from celery import shared_task
+
+from matching import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def sweep_requests() -> dict[str, int]:
+    result = services.sweep_requests()
+    logger.info(
+        "Request sweep: %s reminded, %s expired, %s mentors paused",
+        result.reminded,
+        result.expired,
+        result.paused,
+    )
+    return {"reminded": result.reminded, "expired": result.expired, "paused": result.paused}
