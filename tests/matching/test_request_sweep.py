@@ -9,17 +9,19 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from matching import services, tasks
-from matching.models import MentorshipRequest, Program
+from matching.models import Mentorship, MentorshipRequest, Program
 from mentorship.celery import app
 from mentorship.notifications.models import Notification
 from mentorship.notifications.services import sweep_notifications
 from profiles.models import Profile, User
 from profiles.services import resume_link
 from tests.matching.people import person
+from tests.matching.test_requests import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +245,33 @@ def test_the_mentor_page_for_resuming_says_so_when_nothing_is_paused(client: Cli
     response = client.get(resume_link(user=ben))
     assert b"You are taking requests" in response.content
     assert reverse("dashboard").encode() in response.content
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_accept_and_an_expiry_at_once_end_in_one_outcome_without_deadlock() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for real concurrent transactions")
+    ana, ben = mentee(), mentor()
+    request = send(ana, ben)
+    MentorshipRequest.objects.filter(pk=request.pk).update(
+        created_at=request.created_at - timedelta(days=14)
+    )
+    for _ in range(5):
+        results = run_together(
+            lambda: services.accept_request(mentor=ben, request_id=request.pk),
+            lambda: services.expire_request(request_id=request.pk, now=request.created_at),
+        )
+        request.refresh_from_db()
+        if request.status == Status.ACCEPTED:
+            assert type(results[0]).__name__ == "Mentorship"
+            assert results[1] == services.ExpiryOutcome(expired=False)
+            assert not Notification.objects.filter(kind="request_expired").exists()
+        else:
+            assert request.status == Status.EXPIRED
+            assert type(results[0]).__name__ == "Conflict"
+            assert not Notification.objects.filter(kind="request_accepted").exists()
+        # Reset for the next round.
+        Notification.objects.exclude(kind="request_received").delete()
+        Mentorship.objects.all().delete()
+        MentorshipRequest.objects.filter(pk=request.pk).update(status=Status.PENDING)
