@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from matching.engine.scoring import CRITERIA, DEFAULT_WEIGHTS, Weights, WeightsError
@@ -27,6 +28,14 @@ def validate_weights(value: Any) -> None:
         Weights.of(value)
     except WeightsError as error:
         raise ValidationError(str(error)) from error
+
+
+def validate_reminder_days(value: Any) -> None:
+    """Reminder days are a list of whole days, such as [3, 7]."""
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 90 for day in value
+    ):
+        raise ValidationError("Reminder days are a list of whole days from 1 to 90, e.g. [3, 7].")
 
 
 class Program(models.Model):
@@ -58,11 +67,14 @@ class Program(models.Model):
     request_reminder_days = models.JSONField(
         default=list,
         blank=True,
+        validators=[validate_reminder_days],
         help_text="Days after which the mentor is reminded of an unanswered request; "
         "empty means [3, 7].",
     )
     request_expiry_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days after which an unanswered request expires."
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="Days after which an unanswered request expires (reminders come before).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -275,3 +275,17 @@ def test_an_accept_and_an_expiry_at_once_end_in_one_outcome_without_deadlock() -
         Notification.objects.exclude(kind="request_received").delete()
         Mentorship.objects.all().delete()
         MentorshipRequest.objects.filter(pk=request.pk).update(status=Status.PENDING)
+
+
+@pytest.mark.parametrize("days", [["3"], [0], [3.5], [True], {"days": 3}, [400]])
+def test_a_programme_refuses_reminder_days_that_are_not_whole_days(days: object) -> None:
+    from django.core.exceptions import ValidationError
+
+    program = Program(name="Spring", slug="spring", request_reminder_days=days)
+    with pytest.raises(ValidationError, match="whole days"):
+        program.full_clean()
+
+
+def test_a_programme_accepts_sensible_reminder_days() -> None:
+    Program(name="Spring", slug="spring", request_reminder_days=[2, 5]).full_clean()
+    Program(name="Spring", slug="spring", request_reminder_days=[]).full_clean()
