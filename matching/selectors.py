@@ -438,3 +438,23 @@ def get_mentorship_for_participant(*, user: User, pk: int) -> Mentorship:
 def list_mentorships_for_participant(*, user: User) -> MentorshipQuerySet:
     """The person's mentorships on both sides, live ones first, newest first."""
     return _mentorships().filter(Q(mentee=user) | Q(mentor=user))
+
+
+def list_requests_for_participant(
+    *, user: User, side: str | None = None, status: str | None = None
+) -> MentorshipRequestQuerySet:
+    """The person's requests, newest first: `side` "sent", "received" or None for both.
+
+    The thread and, for accepted ones, the mentorship come with the rows (a
+    page of any length costs the same queries).
+    """
+    if side == "sent":
+        mine = Q(mentee=user)
+    elif side == "received":
+        mine = Q(mentor=user)
+    else:
+        mine = Q(mentee=user) | Q(mentor=user)
+    requests = _requests().select_related("mentorship").filter(mine).prefetch_related("messages")
+    if status:
+        requests = requests.filter(status=status)
+    return requests
