@@ -20,7 +20,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -257,6 +262,12 @@ class RequestFilterSerializer(serializers.Serializer[Any]):
                 description="Only requests in this state, e.g. `pending` for a mentor's inbox.",
             ),
         ],
+        responses={
+            200: RequestSerializer(many=True),
+            400: OpenApiResponse(
+                description="An unknown `side` or `status`: each named with its reason."
+            ),
+        },
     ),
     retrieve=extend_schema(summary="One of your requests (404 for anyone else's)"),
 )
