@@ -1,20 +1,52 @@
-"""The API for ranked mentors: `mentors/` (ranked, with score and explanation) and one mentor."""
+"""The matching API: ranked mentors, requests and mentorships.
+
+- `mentors/` (ranked, with score and explanation) and `mentors/{id}/`;
+- `requests/`: a mentee sends one, either side lists and reads theirs, the
+  mentor accepts, declines or asks a question, the mentee withdraws or answers;
+- `mentorships/`: the person's mentorships on both sides, and the agreement.
+
+Views are thin: selectors read with their access rules, services write. A
+service's DoesNotExist (someone else's request, the wrong side, a missing
+id) answers 404, the same for all three.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from matching import selectors, services
 from matching.forms import MentorFilterForm
+from matching.models import Mentorship, MentorshipRequest
 from matching.selectors import MAX_PAGE_SIZE, MentorMatch, get_mentor_match, rank_mentors
+from matching.serializers import (
+    AcceptSerializer,
+    AgreementSerializer,
+    DeclineSerializer,
+    MentorshipSerializer,
+    MessageSerializer,
+    RequestCreateSerializer,
+    RequestSerializer,
+)
 from profiles.models import MentoringKind, User
 
 
@@ -189,3 +221,238 @@ class MentorDetailView(APIView):
             user=_user(request), mentor_id=mentor_id, program=form.filters().program
         )
         return Response(MentorSerializer(match).data)
+
+
+# --- Requests and mentorships ------------------------------------------------------------
+
+
+@contextmanager
+def _not_found() -> Iterator[None]:
+    """Someone else's object, the wrong side of it, or no such id: one and the same 404."""
+    try:
+        yield
+    except (Http404, MentorshipRequest.DoesNotExist, Mentorship.DoesNotExist) as error:
+        raise NotFound() from error
+
+
+SIDES = ("sent", "received")
+
+
+class RequestFilterSerializer(serializers.Serializer[Any]):
+    side = serializers.ChoiceField(choices=SIDES, required=False)
+    status = serializers.ChoiceField(choices=MentorshipRequest.Status.choices, required=False)
+
+
+@extend_schema(tags=["requests"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your requests, sent and received, newest first",
+        parameters=[
+            OpenApiParameter(
+                "side",
+                OpenApiTypes.STR,
+                enum=SIDES,
+                description="`sent` (you are the mentee) or `received` (you are the mentor); "
+                "both when left out. Each row says its `side`.",
+            ),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=MentorshipRequest.Status.values,
+                description="Only requests in this state, e.g. `pending` for a mentor's inbox.",
+            ),
+        ],
+        responses={
+            200: RequestSerializer(many=True),
+            400: OpenApiResponse(
+                description="An unknown `side` or `status`: each named with its reason."
+            ),
+        },
+    ),
+    retrieve=extend_schema(summary="One of your requests (404 for anyone else's)"),
+)
+class RequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[MentorshipRequest]
+):
+    """Requests: a mentee's short first message to a mentor, and its answer.
+
+    Both people in a request read it; anyone else gets 404, as for a missing id.
+    Each action belongs to one side (accept, decline: the mentor; withdraw: the
+    mentee), and the other side calling it gets 404 too. `ask/` is both sides'
+    thread: the mentor asks first, the mentee answers. Illegal transitions
+    (accepting a declined request, declining an accepted one) answer 409 and
+    change nothing.
+    """
+
+    serializer_class = RequestSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "user": self.request.user}
+
+    def get_queryset(self) -> QuerySet[MentorshipRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return MentorshipRequest.objects.none()
+        filters = RequestFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.list_requests_for_participant(
+            user=_user(self.request),
+            side=filters.validated_data.get("side"),
+            status=filters.validated_data.get("status"),
+        )
+
+    def get_object(self) -> MentorshipRequest:
+        with _not_found():
+            return selectors.get_request_for_participant(
+                user=_user(self.request), pk=int(self.kwargs["pk"])
+            )
+
+    def _answer(self, request_id: int, code: int = status.HTTP_200_OK) -> Response:
+        self.kwargs["pk"] = request_id
+        return Response(self.get_serializer(self.get_object()).data, status=code)
+
+    @extend_schema(
+        summary="Send a request to a mentor",
+        request=RequestCreateSerializer,
+        responses={201: RequestSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        """Send a request. Rule breaks say why: 400 (a closed mentor, yourself, not your goal),
+        409 (already waiting for this mentor, too many open), 429 with Retry-After (the
+        daily limit). Only the documented fields are read; status, mentee and dates are not."""
+        body = RequestCreateSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        sent = services.send_request(
+            mentee=_user(request),
+            mentor_id=data["mentor"],
+            subject=data["subject"],
+            message=data["message"],
+            goal=data.get("goal"),
+            ask=data["ask"],
+            program=data.get("program"),
+        )
+        return self._answer(sent.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accept (mentor): the mentorship starts",
+        request=AcceptSerializer,
+        responses={201: MentorshipSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        """Accept the request with an optional welcome note. Answers 201 with the new
+        mentorship; the mentee's other open requests are cancelled. 409 when the request
+        is no longer pending or all your places are taken."""
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with _not_found():
+            mentorship = services.accept_request(
+                mentor=_user(request),
+                request_id=int(pk),
+                welcome_note=body.validated_data["welcome_note"],
+            )
+            mentorship = selectors.get_mentorship_for_participant(
+                user=_user(request), pk=mentorship.pk
+            )
+        data = MentorshipSerializer(mentorship, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Decline (mentor), with a reason",
+        request=DeclineSerializer,
+        responses={200: RequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        """Decline with a reason and an optional kind note, both shown to the mentee.
+        `pause: true` also stops new requests to you (decline and pause me)."""
+        body = DeclineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        with _not_found():
+            services.decline_request(
+                mentor=_user(request),
+                request_id=int(pk),
+                reason=data["reason"],
+                note=data["note"],
+                pause=data["pause"],
+            )
+        return self._answer(int(pk))
+
+    @extend_schema(summary="Withdraw (mentee)", request=None, responses={200: RequestSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraw a request you sent while it waits for an answer."""
+        with _not_found():
+            services.withdraw_request(mentee=_user(request), request_id=int(pk))
+        return self._answer(int(pk))
+
+    @extend_schema(
+        summary="Ask a question (mentor) or answer it (mentee)",
+        request=MessageSerializer,
+        responses={201: RequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def ask(self, request: Request, pk: str) -> Response:
+        """Add to the request's thread while it is pending: the mentor asks a question
+        before deciding, the mentee answers (409 for a mentee before any question).
+        Answers 201 with the request, its thread ending with the new message."""
+        body = MessageSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with _not_found():
+            services.add_message(
+                user=_user(request), request_id=int(pk), body=body.validated_data["body"]
+            )
+        return self._answer(int(pk), status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["mentorships"])
+@extend_schema_view(
+    list=extend_schema(summary="Your mentorships, as mentee and as mentor, newest first"),
+    retrieve=extend_schema(summary="One of your mentorships (404 for anyone else's)"),
+)
+class MentorshipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Mentorship]
+):
+    """Mentorships: the pair, their linked goals, the agreement, and both contact links.
+
+    Contact links are shown here only, to the two people in the mentorship.
+    """
+
+    serializer_class = MentorshipSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "user": self.request.user}
+
+    def get_queryset(self) -> QuerySet[Mentorship]:
+        if getattr(self, "swagger_fake_view", False):
+            return Mentorship.objects.none()
+        return selectors.list_mentorships_for_participant(user=_user(self.request))
+
+    def get_object(self) -> Mentorship:
+        with _not_found():
+            return selectors.get_mentorship_for_participant(
+                user=_user(self.request), pk=int(self.kwargs["pk"])
+            )
+
+    @extend_schema(
+        summary="Confirm the agreement, as written here",
+        request=AgreementSerializer,
+        responses={200: MentorshipSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def agreement(self, request: Request, pk: str) -> Response:
+        """Confirm these terms. Unchanged terms add your confirmation; changed terms are
+        saved as your confirmation and clear the other person's, who confirms again.
+        `agreement_confirmed` is true once both have confirmed the same terms."""
+        body = AgreementSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with _not_found():
+            services.confirm_agreement(
+                user=_user(request),
+                mentorship_id=int(pk),
+                terms=services.AgreementTerms(**body.validated_data),
+            )
+        return Response(self.get_serializer(self.get_object()).data)

@@ -446,3 +446,23 @@ def suggest_mentors(*, user: User, exclude_ids: list[int], count: int = 3) -> li
         return []
     page = rank_mentors(user=user, filters=MentorFilters(), page_size=count + len(exclude_ids))
     return [match for match in page.matches if match.id not in exclude_ids][:count]
+
+
+def list_requests_for_participant(
+    *, user: User, side: str | None = None, status: str | None = None
+) -> MentorshipRequestQuerySet:
+    """The person's requests, newest first: `side` "sent", "received" or None for both.
+
+    The thread and, for accepted ones, the mentorship come with the rows (a
+    page of any length costs the same queries).
+    """
+    if side == "sent":
+        mine = Q(mentee=user)
+    elif side == "received":
+        mine = Q(mentor=user)
+    else:
+        mine = Q(mentee=user) | Q(mentor=user)
+    requests = _requests().select_related("mentorship").filter(mine).prefetch_related("messages")
+    if status:
+        requests = requests.filter(status=status)
+    return requests

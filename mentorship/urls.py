@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from matching.api import MentorDetailView, MentorListView
+from matching.api import MentorDetailView, MentorListView, MentorshipViewSet, RequestViewSet
 from mentorship import views
 from mentorship.api import ObtainTokenView
 from mentorship.notifications.api import NotificationViewSet
@@ -32,6 +32,8 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("skills", SkillViewSet, basename="skill")
 router.register("languages", LanguageViewSet, basename="language")
 router.register("industries", IndustryViewSet, basename="industry")
+router.register("requests", RequestViewSet, basename="request")
+router.register("mentorships", MentorshipViewSet, basename="mentorship")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
