@@ -170,6 +170,22 @@ def _request_page(
     return render(request, "matching/inbox_request.html", context, status=status)
 
 
+def _refused(
+    request: AuthenticatedHttpRequest,
+    mentorship_request: MentorshipRequest,
+    form: forms.Form,
+    error: DomainError,
+    field: str | None = None,
+) -> None:
+    """Show a service's refusal: next to the form while the request still waits, or at
+    the top of the page once it has an outcome (the forms are gone then)."""
+    mentorship_request.refresh_from_db()
+    if mentorship_request.status == Status.PENDING:
+        _show_error(form, error, field)
+    else:
+        messages.error(request, error.message)
+
+
 @login_required
 @require_safe
 def inbox_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -190,8 +206,7 @@ def inbox_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             welcome_note=form.cleaned_data["welcome_note"],
         )
     except DomainError as error:
-        _show_error(form, error)
-        mentorship_request.refresh_from_db()
+        _refused(request, mentorship_request, form, error)
         return _request_page(request, mentorship_request, accept_form=form, status=409)
     name = mentorship_request.mentee.get_short_name()
     messages.success(
@@ -220,8 +235,7 @@ def inbox_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             pause=pause,
         )
     except DomainError as error:
-        _show_error(form, error)
-        mentorship_request.refresh_from_db()
+        _refused(request, mentorship_request, form, error)
         return _request_page(request, mentorship_request, decline_form=form, status=409)
     name = mentorship_request.mentee.get_short_name()
     if pause:
@@ -249,8 +263,7 @@ def inbox_ask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             user=request.user, request_id=mentorship_request.pk, body=form.cleaned_data["body"]
         )
     except DomainError as error:
-        _show_error(form, error, "body")
-        mentorship_request.refresh_from_db()
+        _refused(request, mentorship_request, form, error, "body")
         return _request_page(request, mentorship_request, question_form=form, status=409)
     messages.success(
         request,
@@ -415,7 +428,11 @@ def mentorship_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         if not form.is_bound:
             messages.error(request, error.message)
             return redirect(reverse("matching:mentorship", args=[pk]) + "#agreement")
-        _show_error(form, error)
+        if current.is_live:
+            _show_error(form, error)
+        else:
+            # An ended mentorship shows no form to put the message next to.
+            messages.error(request, error.message)
         return _mentorship_page(request, current, form=form, status=409)
     other = current.mentee if current.mentor_id == request.user.pk else current.mentor
     name = other.get_short_name()
