@@ -91,8 +91,8 @@ class AgreementForm(forms.Form):
         widget=forms.Textarea(
             attrs={
                 "rows": 3,
-                "placeholder": "e.g. Career and skills, not legal advice. Replies within a few "
-                "working days. Either of us can pause or end with a short message.",
+                "placeholder": "e.g. Career questions, not legal advice; replies within a "
+                "few days; either of us can pause.",
             }
         ),
         help_text="What is out of scope, how quickly you reply, how either of you pauses or ends.",

@@ -20,6 +20,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from matching import selectors, services
@@ -47,6 +48,14 @@ def expires_at(request: MentorshipRequest) -> datetime:
     """When an unanswered request expires (the programme's setting, or 14 days)."""
     days = request.program.request_expiry_days if request.program else DEFAULT_EXPIRY_DAYS
     return request.created_at + timedelta(days=days)
+
+
+def waited(request: MentorshipRequest) -> str:
+    """How long the request has waited, in days: what a mentor weighs when answering."""
+    days = (timezone.now() - request.created_at).days
+    if days < 1:
+        return "Arrived today"
+    return f"Waiting {days} day{'s' if days != 1 else ''}"
 
 
 def _mentor_state(user: User) -> dict[str, Any]:
@@ -100,6 +109,7 @@ class InboxCard:
     request: MentorshipRequest
     explanation: Explanation | None
     expires_at: datetime
+    waited: str
     questions: int
 
 
@@ -115,7 +125,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         else {}
     )
     cards = [
-        InboxCard(r, explanations.get(r.mentee_id), expires_at(r), len(r.messages.all()))
+        InboxCard(r, explanations.get(r.mentee_id), expires_at(r), waited(r), len(r.messages.all()))
         for r in pending
     ]
     is_mentor = state["is_mentor"] or bool(pending)
@@ -158,6 +168,7 @@ def _request_page(
         "explanation": selectors.explain_mentee_for_mentor(mentor=user, mentee=mentee),
         "thread": list(mentorship_request.messages.select_related("author")),
         "expires_at": expires_at(mentorship_request),
+        "waited": waited(mentorship_request),
         "is_pending": mentorship_request.status == Status.PENDING,
         "state": _mentor_state(user),
         "accept_form": accept_form or AcceptForm(),
