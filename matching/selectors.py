@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,11 +31,14 @@ from matching.index import (
     SeekerFacts,
     Vocabulary,
     VocabularyChanged,
+    clock_versions,
     current_index,
+    forget,
     load_offers,
     refresh_people,
     seeker_for,
 )
+from matching.index import _load_seekers as load_seekers_with_facts
 from matching.models import (
     Mentorship,
     MentorshipQuerySet,
@@ -44,7 +47,7 @@ from matching.models import (
     Program,
 )
 from matching.services import closed_reason
-from profiles.models import DataClock, Profile, User
+from profiles.models import DataClock, Goal, Milestone, Persona, PersonaSkill, Profile, User
 
 MAX_PAGE_SIZE = 100
 
@@ -466,3 +469,182 @@ def list_requests_for_participant(
     if status:
         requests = requests.filter(status=status)
     return requests
+
+
+# The mentor's inbox and the mentorship pages.
+
+
+def explain_mentees_for_mentor(
+    *, mentor: User, mentees: list[User], reader_zone: str | None = None
+) -> dict[int, Explanation]:
+    """How the mentor fits each of these mentees, told to the mentor, keyed by mentee id.
+
+    The inbox's cards: a constant number of queries whatever the number of
+    mentees (the data versions, then the mentees encoded together in nine),
+    where `explain_mentee_for_mentor` pays a few per mentee. Mentees who cannot
+    be scored (the mentor is not listed, or is the mentee) are left out.
+    `reader_zone` is the mentor's zone (the page's active zone when None).
+    """
+    ids = list(dict.fromkeys(m.pk for m in mentees if m.pk != mentor.pk))
+    if not ids:
+        return {}
+    now = timezone.now()
+    clock, taxonomy = clock_versions()
+    index = current_index(now=now, version=clock, taxonomy=taxonomy)
+    if index.position(mentor.pk) is None:
+        return {}
+    try:
+        seekers, facts = load_seekers_with_facts(
+            index.vocab, index.week_start, ids, with_slots=True
+        )
+    except VocabularyChanged:
+        # A mentee wants a skill newer than the index: rebuild it with the new taxonomy.
+        forget()
+        index = current_index(now=now, version=clock, taxonomy=taxonomy)
+        seekers, facts = load_seekers_with_facts(
+            index.vocab, index.week_start, ids, with_slots=True
+        )
+    position = index.position(mentor.pk)
+    if position is None:
+        return {}
+    names = {m.pk: m.get_short_name() for m in mentees}
+    weights = Weights.of()
+    today = timezone.localdate().toordinal()
+    zone = reader_zone or timezone.get_current_timezone_name()
+    explanations = {}
+    for row, user_id in enumerate(ids):
+        seeker = seekers.take(row)
+        scored = score_one(seeker, index.offers, weights=weights, kind=ONE_TO_ONE, today=today)
+        explanations[user_id] = explain(
+            index=index,
+            position=position,
+            scored=scored,
+            seeker=seeker,
+            facts=facts[row],
+            weights=weights,
+            voice="mentor",
+            mentee_name=names[user_id],
+            reader_zone=zone,
+        )
+    return explanations
+
+
+# What the compact "Answered" list and the mentorships list read of each row.
+ANSWERED_FIELDS = (
+    "pk", "subject", "status", "created_at", "responded_at", "decline_reason",
+    "mentee", "mentee__name", "mentee__email", "mentorship__id", "mentorship__status",
+)  # fmt: skip
+MENTORSHIP_LIST_FIELDS = (
+    "pk", "status", "started_at", "ended_at",
+    "mentee_confirmed_at", "mentor_confirmed_at", "frequency", "session_minutes",
+    "mentee__name", "mentee__email", "mentor__name", "mentor__email",
+    "mentee", "mentor", "request", "request__goal", "request__goal__title",
+)  # fmt: skip
+
+
+def list_requests_answered(*, user: User, limit: int = 10) -> list[MentorshipRequest]:
+    """The mentor's most recently answered (or closed) requests, newest answer first."""
+    return list(
+        MentorshipRequest.objects.filter(mentor=user)
+        .exclude(status=MentorshipRequest.Status.PENDING)
+        .select_related("mentee", "mentorship")
+        .only(*ANSWERED_FIELDS)
+        .order_by(F("responded_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+
+
+def mentee_goals_for_request(*, request: MentorshipRequest) -> list[Goal]:
+    """The mentee's active goals with milestones, the request's own goal first.
+
+    The mentor sees them because the mentee wrote to them; the request's goal
+    is shown even when it is no longer active.
+    """
+    goals = list(
+        Goal.objects.filter(owner_id=request.mentee_id)
+        .filter(Q(status=Goal.Status.ACTIVE) | Q(pk=request.goal_id))
+        .prefetch_related(
+            Prefetch("milestones", Milestone.objects.order_by("done_at", "due_date", "id")),
+            "skills",
+        )
+    )
+    goals.sort(key=lambda goal: goal.pk != request.goal_id)
+    return goals
+
+
+def get_persona_of_mentee(*, request: MentorshipRequest) -> Persona | None:
+    """What the mentee who wrote this request looks for in a mentor."""
+    return (
+        Persona.objects.filter(owner_id=request.mentee_id)
+        .prefetch_related(
+            Prefetch("skills", PersonaSkill.objects.select_related("skill")),
+            "industries",
+            "languages",
+        )
+        .first()
+    )
+
+
+def get_mentorship_page(*, user: User, pk: int) -> Mentorship:
+    """A mentorship the person is in, with its goals and their milestones; 404 otherwise."""
+    return get_object_or_404(
+        Mentorship.objects.select_related(
+            "mentee__profile", "mentor__profile", "program", "request__goal"
+        )
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                Goal.objects.prefetch_related(
+                    Prefetch("milestones", Milestone.objects.order_by("done_at", "due_date", "id"))
+                ),
+            )
+        )
+        .filter(Q(mentee=user) | Q(mentor=user)),
+        pk=pk,
+    )
+
+
+def list_mentorships_page(*, user: User) -> list[Mentorship]:
+    """The person's mentorships on both sides for the list page: live first, newest first."""
+    mentorships = list(
+        Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+        .select_related("mentee", "mentor", "request__goal")
+        .only(*MENTORSHIP_LIST_FIELDS)
+        .order_by("-started_at", "-pk")
+    )
+    mentorships.sort(key=lambda m: not m.is_live)
+    return mentorships
+
+
+@dataclass(frozen=True)
+class NavCounts:
+    is_mentor: bool
+    inbox: int
+    has_mentorships: bool
+
+
+def nav_counts(*, user: User) -> NavCounts:
+    """The inbox badge and whether to show "Mentorships", in one query."""
+    pending = MentorshipRequest.objects.filter(
+        mentor_id=OuterRef("user_id"), status=MentorshipRequest.Status.PENDING
+    )
+    row = (
+        Profile.objects.filter(user_id=user.pk)
+        .annotate(
+            inbox=Subquery(
+                pending.order_by().values("mentor_id").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            has_mentorships=Exists(
+                Mentorship.objects.filter(
+                    Q(mentee_id=OuterRef("user_id")) | Q(mentor_id=OuterRef("user_id"))
+                )
+            ),
+        )
+        .values_list("is_mentor", "inbox", "has_mentorships")
+        .first()
+    )
+    if row is None:
+        return NavCounts(is_mentor=False, inbox=0, has_mentorships=False)
+    is_mentor, inbox, has_mentorships = row
+    return NavCounts(
+        is_mentor=bool(is_mentor), inbox=int(inbox or 0), has_mentorships=bool(has_mentorships)
+    )

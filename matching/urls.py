@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import views
+from matching import views, views_inbox
 
 app_name = "matching"
 
@@ -9,4 +9,18 @@ app_name = "matching"
 urlpatterns = [
     path("mentors/", views.browse, name="browse"),
     path("mentors/<int:mentor_id>/", views.mentor, name="mentor"),
+    # The mentor's inbox: one request, and what the mentor can do with it.
+    path("inbox/", views_inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views_inbox.inbox_request, name="inbox_request"),
+    path("inbox/<int:pk>/accept/", views_inbox.inbox_accept, name="inbox_accept"),
+    path("inbox/<int:pk>/decline/", views_inbox.inbox_decline, name="inbox_decline"),
+    path("inbox/<int:pk>/ask/", views_inbox.inbox_ask, name="inbox_ask"),
+    # Mentorships, both sides, and the agreement.
+    path("mentorships/", views_inbox.mentorships, name="mentorships"),
+    path("mentorships/<int:pk>/", views_inbox.mentorship, name="mentorship"),
+    path(
+        "mentorships/<int:pk>/agreement/",
+        views_inbox.mentorship_agreement,
+        name="mentorship_agreement",
+    ),
 ]

@@ -338,9 +338,9 @@ def test_browse_costs_the_same_queries_for_any_number_of_mentors(
     client.get(reverse("matching:browse"))  # builds the index and encodes Ana once
 
     # session, user, the data versions, the mentors already asked, the page's
-    # mentors, "any programmes?" and the notification badge (the filters' options
-    # come from the index).
-    with django_assert_num_queries(7):
+    # mentors, "any programmes?", the notification badge and the navigation's
+    # inbox count and mentorships link (the filters' options come from the index).
+    with django_assert_num_queries(8):
         response = client.get(reverse("matching:browse"))
     assert response.status_code == 200
     assert len(response.context["page"].matches) == min(2 + extra, 10)
@@ -399,9 +399,9 @@ def test_the_mentee_dashboard_costs_the_same_queries(
     client.force_login(world["ana"])
     client.get(reverse("dashboard"))
 
-    # The dashboard's 11 (see the notifications tests), plus the data versions,
+    # The dashboard's 12 (see the notifications tests), plus the data versions,
     # the mentors already asked and the three best mentors' rows.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("dashboard"))
     assert len(response.context["top_matches"].matches) == (3 if extra else 2)
 

@@ -55,8 +55,9 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
         _notify(mentee_ana, n)
     client.force_login(mentee_ana)
 
-    # session, user, unread badge count, page count, page rows
-    with django_assert_num_queries(5):
+    # session, user, unread badge count, page count, page rows, the navigation's
+    # inbox count and mentorships link
+    with django_assert_num_queries(6):
         response = client.get(reverse("notifications:list"))
     assert len(response.context["page"].object_list) == 20
 
@@ -199,7 +200,8 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 
     # session, user, recent notifications, own profile (get_or_create's lookup, then the
     # profile with user and industry), its languages, expertise, mentor industries and
-    # availability, has-goals-and-persona flags, unread badge count
-    with django_assert_num_queries(11):
+    # availability, has-goals-and-persona flags, unread badge count, the navigation's
+    # inbox count and mentorships link
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard"))
     assert len(response.context["recent_notifications"]) == 5

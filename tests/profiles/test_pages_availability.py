@@ -110,7 +110,8 @@ def test_the_availability_page_runs_a_fixed_number_of_queries(
     )
     client.force_login(mentee_ana)
 
-    # session, user, profile, its windows, unread badge count
-    with django_assert_num_queries(5):
+    # session, user, profile, its windows, unread badge count, the navigation's
+    # inbox count and mentorships link
+    with django_assert_num_queries(6):
         response = client.get(reverse("profiles:availability"))
     assert response.status_code == 200

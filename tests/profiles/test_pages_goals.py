@@ -217,8 +217,9 @@ def test_the_goals_list_runs_a_fixed_number_of_queries(
         MilestoneFactory.create_batch(3, goal=goal)
     client.force_login(mentee_ana)
 
-    # session, user, goals, their skills, their milestones, unread badge count
-    with django_assert_num_queries(6):
+    # session, user, goals, their skills, their milestones, unread badge count,
+    # the navigation's inbox count and mentorships link
+    with django_assert_num_queries(7):
         response = client.get(reverse("profiles:goals"))
     assert len(response.context["goals"]) == 6
 

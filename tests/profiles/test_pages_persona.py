@@ -114,7 +114,8 @@ def test_the_persona_page_runs_a_fixed_number_of_queries(
     client.force_login(mentee_ana)
 
     # session, user, persona, its skills, industries, languages, goals-and-persona flags,
-    # industry choices, language choices, unread badge count
-    with django_assert_num_queries(10):
+    # industry choices, language choices, unread badge count, the navigation's
+    # inbox count and mentorships link
+    with django_assert_num_queries(11):
         response = client.get(reverse("profiles:persona"))
     assert response.status_code == 200

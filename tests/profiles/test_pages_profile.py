@@ -180,8 +180,9 @@ def test_the_public_profile_runs_a_fixed_number_of_queries(
     client.force_login(stranger_dee)
 
     # session, user, profile with user and industry, languages, expertise,
-    # mentor industries, availability, unread badge count
-    with django_assert_num_queries(8):
+    # mentor industries, availability, unread badge count, the navigation's
+    # inbox count and mentorships link
+    with django_assert_num_queries(9):
         response = client.get(reverse("profiles:public", args=[mentor_ben.pk]))
     assert response.status_code == 200
 
