@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -42,9 +42,11 @@ from matching.models import (
     MentorshipRequest,
     MentorshipRequestQuerySet,
     Program,
+    RequestMessage,
 )
-from matching.services import closed_reason
-from profiles.models import DataClock, Profile, User
+from matching.outreach import MentorFacts
+from matching.services import closed_reason, places_taken
+from profiles.models import DataClock, Expertise, Goal, Profile, User
 
 MAX_PAGE_SIZE = 100
 
@@ -438,3 +440,89 @@ def get_mentorship_for_participant(*, user: User, pk: int) -> Mentorship:
 def list_mentorships_for_participant(*, user: User) -> MentorshipQuerySet:
     """The person's mentorships on both sides, live ones first, newest first."""
     return _mentorships().filter(Q(mentee=user) | Q(mentor=user))
+
+
+# The mentee's side of outreach: the composer, their sent requests.
+
+
+@dataclass(frozen=True)
+class OutreachState:
+    """Whether this mentee can write to this mentor now, and if not, why."""
+
+    blocker: str  # the reason in words, "" when a request can be sent
+    pending: MentorshipRequest | None  # their request to this mentor still waiting
+    mentorship_id: int | None  # their live mentorship with this mentor
+
+
+def get_outreach_state(*, mentee: User, profile: Profile) -> OutreachState:
+    """The service's rules, read ahead so a page can say them before anyone types."""
+    mentorship_id = (
+        Mentorship.objects.live()
+        .filter(mentee=mentee, mentor_id=profile.user_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    name = profile.user.get_short_name()
+    if mentorship_id is not None:
+        return OutreachState(f"You are already in a mentorship with {name}.", None, mentorship_id)
+    pending = (
+        MentorshipRequest.objects.pending()
+        .filter(mentee=mentee, mentor_id=profile.user_id)
+        .only("pk", "subject", "created_at", "status")
+        .first()
+    )
+    if pending is not None:
+        return OutreachState(
+            f"Your request to {name} is still waiting for an answer.", pending, None
+        )
+    reason = closed_reason(profile, taken=places_taken(profile.user))
+    return OutreachState(reason, None, None)
+
+
+def get_outreach_facts(*, mentor_id: int) -> MentorFacts:
+    """What the hints may look for in a personal opening (two queries); 404 for a non-mentor."""
+    profile = get_object_or_404(
+        Profile.objects.only("pk", "headline", "current_role", "organisation"),
+        user_id=mentor_id,
+        is_mentor=True,
+        user__is_active=True,
+    )
+    skills = Expertise.objects.filter(profile=profile).values_list("skill__name", flat=True)
+    return MentorFacts(
+        headline=profile.headline,
+        role=profile.current_role,
+        organisation=profile.organisation,
+        skills=tuple(skills),
+    )
+
+
+def list_goals_for_outreach(*, user: User) -> list[Goal]:
+    """The mentee's goals a request can be about: active ones first, most important first."""
+    goals = (
+        Goal.objects.filter(owner=user)
+        .exclude(status=Goal.Status.DROPPED)
+        .only("pk", "title", "status", "priority", "owner_id")
+    )
+    return sorted(goals, key=lambda g: (g.status != Goal.Status.ACTIVE, g.priority, -g.pk))
+
+
+def list_sent_requests(*, user: User) -> MentorshipRequestQuerySet:
+    """The mentee's requests, newest first, for lists: the mentor, the goal, the mentorship
+    an accepted one started, and whether the mentor's question waits for an answer, in
+    one query."""
+    last_author = (
+        RequestMessage.objects.filter(request=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("author_id")[:1]
+    )
+    return (
+        MentorshipRequest.objects.filter(mentee=user)
+        .select_related("mentor", "mentor__profile", "goal", "mentorship")
+        .annotate(last_author_id=Subquery(last_author))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def list_request_messages(*, request: MentorshipRequest) -> list[RequestMessage]:
+    """A request's thread, oldest first (authors are the request's two people)."""
+    return list(RequestMessage.objects.filter(request=request).order_by("created_at", "pk"))
