@@ -1,4 +1,5 @@
-"""The mentor filters, one form for the browse page and the API (same meaning in both)."""
+"""The mentor filters, one form for the browse page and the API (same meaning in both),
+and the outreach form: the parts of a first message to a mentor."""
 
 from __future__ import annotations
 
@@ -184,7 +185,7 @@ class OutreachForm(forms.Form):
         label="Flexibility and thanks",
         max_length=700,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, goals: list[Goal], mentor_name: str, **kwargs: Any) -> None:
