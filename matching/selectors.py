@@ -517,7 +517,7 @@ def list_sent_requests(*, user: User) -> MentorshipRequestQuerySet:
     )
     return (
         MentorshipRequest.objects.filter(mentee=user)
-        .select_related("mentor", "mentor__profile", "goal", "mentorship")
+        .select_related("mentor", "goal", "mentorship")
         .annotate(last_author_id=Subquery(last_author))
         .order_by("-created_at", "-pk")
     )

@@ -189,6 +189,22 @@ def test_without_javascript_preview_re_renders_the_page_with_hints_and_preview(w
     assert not MentorshipRequest.objects.exists()
 
 
+def test_a_mentee_without_goals_is_pointed_to_adding_one(world, client):
+    Goal.objects.filter(owner=world["ana"]).delete()
+    client.force_login(world["ana"])
+    html = client.post(hints_url(world), draft(world, goal="")).content.decode()
+    assert hint_codes(html) == ["no_goal"]
+    assert "Add a goal first" in html
+    assert reverse("profiles:goal_create") in html
+
+
+def test_a_post_without_the_send_button_only_previews(world, client):
+    client.force_login(world["ana"])
+    response = client.post(compose_url(world), draft(world))
+    assert response.status_code == 200
+    assert not MentorshipRequest.objects.exists()
+
+
 def test_sending_creates_one_request_and_lands_on_its_page(world, client):
     client.force_login(world["ana"])
     response = send(client, world)
@@ -485,8 +501,8 @@ def test_the_list_costs_the_same_queries_for_any_number_of_requests(
 ):
     _many(world, extra)
     client.force_login(world["ana"])
-    # session, user, unread badge, the count, the page's requests with mentor, profile,
-    # goal, mentorship and the thread's last author
+    # session, user, unread badge, the count, the page's requests with the mentor,
+    # the goal, the mentorship and the thread's last author
     with django_assert_num_queries(5):
         response = client.get(reverse("matching:requests"))
     assert response.status_code == 200
