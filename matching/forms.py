@@ -1,4 +1,5 @@
-"""The mentor filters, one form for the browse page and the API (same meaning in both)."""
+"""The mentor filters, one form for the browse page and the API (same meaning in both),
+and the outreach form: the parts of a first message to a mentor."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from matching.index import Vocabulary
-from matching.models import Program
+from matching.models import MentorshipRequest, Program
+from matching.outreach import OutreachParts
 from matching.selectors import MentorFilters
-from profiles.models import Industry, Language, MentoringKind, Skill
+from profiles.models import Goal, Industry, Language, MentoringKind, Skill
 
 
 class MentorFilterForm(forms.Form):
@@ -130,3 +132,98 @@ def filter_options(
         chosen("program"),
     )
     return out
+
+
+# --- Outreach: the mentee's first message to a mentor ----------------------------------
+
+CLOSING_STARTER = (
+    "I know your time is precious, so I'm happy to fit around your calendar, and no "
+    "worries at all if now isn't a good moment. Thank you for reading!"
+)
+
+
+class OutreachForm(forms.Form):
+    """The five parts of a good first message; the service checks what may be sent."""
+
+    subject = forms.CharField(
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "e.g. Your talk on payments, and one question from a new engineer"
+            }
+        ),
+    )
+    opening = forms.CharField(
+        label="Personal opening",
+        max_length=1200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Something of theirs you read, used or admired: their work, a talk, a skill.",
+    )
+    introduction = forms.CharField(
+        label="Who you are and why them",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 5,
+                "placeholder": "A line about you and where you want to go, and why their "
+                "experience is the one you want to learn from.",
+            }
+        ),
+    )
+    goal = forms.ChoiceField(label="The goal it is about", required=False)
+    ask = forms.ChoiceField(
+        label="What you are asking for",
+        choices=MentorshipRequest.Ask.choices,
+        initial=MentorshipRequest.Ask.INTRO_CALL,
+        widget=forms.RadioSelect,
+        help_text="A small, time-boxed ask is the easiest to say yes to.",
+    )
+    closing = forms.CharField(
+        label="Flexibility and thanks",
+        max_length=700,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, goals: list[Goal], mentor_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = {str(goal.pk): goal for goal in goals}
+        goal_field = self.fields["goal"]
+        assert isinstance(goal_field, forms.ChoiceField)
+        goal_field.choices = [("", "No particular goal")] + [
+            (pk, goal.title) for pk, goal in self.goals.items()
+        ]
+        active = next((g for g in goals if g.status == Goal.Status.ACTIVE), None)
+        self.initial.setdefault("goal", str(active.pk) if active else "")
+        self.initial.setdefault("opening", f"Hi {mentor_name},\n\n")
+        self.initial.setdefault("closing", CLOSING_STARTER)
+        for name, field in self.fields.items():
+            if name != "ask":
+                field.widget.attrs.setdefault("class", "input")
+
+    def _raw(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(name, ""))
+        return str(self.initial.get(name, self.fields[name].initial or ""))
+
+    def chosen_goal(self) -> Goal | None:
+        return self.goals.get(self._raw("goal"))
+
+    def chosen_ask(self) -> str:
+        ask = self._raw("ask")
+        return ask if ask in MentorshipRequest.Ask.values else MentorshipRequest.Ask.INTRO_CALL
+
+    def parts(self) -> OutreachParts:
+        """The draft as typed, valid or not, for hints and the preview."""
+        return OutreachParts(
+            subject=self._raw("subject"),
+            opening=self._raw("opening"),
+            introduction=self._raw("introduction"),
+            closing=self._raw("closing"),
+            open_ended_ask=self.chosen_ask() == MentorshipRequest.Ask.MENTORSHIP,
+            goal_chosen=self.chosen_goal() is not None,
+            has_goals=bool(self.goals),
+        )

@@ -45,9 +45,20 @@ from matching.models import (
     MentorshipRequest,
     MentorshipRequestQuerySet,
     Program,
+    RequestMessage,
 )
-from matching.services import closed_reason
-from profiles.models import DataClock, Goal, Milestone, Persona, PersonaSkill, Profile, User
+from matching.outreach import MentorFacts
+from matching.services import closed_reason, places_taken
+from profiles.models import (
+    DataClock,
+    Expertise,
+    Goal,
+    Milestone,
+    Persona,
+    PersonaSkill,
+    Profile,
+    User,
+)
 
 MAX_PAGE_SIZE = 100
 
@@ -648,3 +659,89 @@ def nav_counts(*, user: User) -> NavCounts:
     return NavCounts(
         is_mentor=bool(is_mentor), inbox=int(inbox or 0), has_mentorships=bool(has_mentorships)
     )
+
+
+# The mentee's side of outreach: the composer, their sent requests.
+
+
+@dataclass(frozen=True)
+class OutreachState:
+    """Whether this mentee can write to this mentor now, and if not, why."""
+
+    blocker: str  # the reason in words, "" when a request can be sent
+    pending: MentorshipRequest | None  # their request to this mentor still waiting
+    mentorship_id: int | None  # their live mentorship with this mentor
+
+
+def get_outreach_state(*, mentee: User, profile: Profile) -> OutreachState:
+    """The service's rules, read ahead so a page can say them before anyone types."""
+    mentorship_id = (
+        Mentorship.objects.live()
+        .filter(mentee=mentee, mentor_id=profile.user_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    name = profile.user.get_short_name()
+    if mentorship_id is not None:
+        return OutreachState(f"You are already in a mentorship with {name}.", None, mentorship_id)
+    pending = (
+        MentorshipRequest.objects.pending()
+        .filter(mentee=mentee, mentor_id=profile.user_id)
+        .only("pk", "subject", "created_at", "status")
+        .first()
+    )
+    if pending is not None:
+        return OutreachState(
+            f"Your request to {name} is still waiting for an answer.", pending, None
+        )
+    reason = closed_reason(profile, taken=places_taken(profile.user))
+    return OutreachState(reason, None, None)
+
+
+def get_outreach_facts(*, mentor_id: int) -> MentorFacts:
+    """What the hints may look for in a personal opening (two queries); 404 for a non-mentor."""
+    profile = get_object_or_404(
+        Profile.objects.only("pk", "headline", "current_role", "organisation"),
+        user_id=mentor_id,
+        is_mentor=True,
+        user__is_active=True,
+    )
+    skills = Expertise.objects.filter(profile=profile).values_list("skill__name", flat=True)
+    return MentorFacts(
+        headline=profile.headline,
+        role=profile.current_role,
+        organisation=profile.organisation,
+        skills=tuple(skills),
+    )
+
+
+def list_goals_for_outreach(*, user: User) -> list[Goal]:
+    """The mentee's goals a request can be about: active ones first, most important first."""
+    goals = (
+        Goal.objects.filter(owner=user)
+        .exclude(status=Goal.Status.DROPPED)
+        .only("pk", "title", "status", "priority", "owner_id")
+    )
+    return sorted(goals, key=lambda g: (g.status != Goal.Status.ACTIVE, g.priority, -g.pk))
+
+
+def list_sent_requests(*, user: User) -> MentorshipRequestQuerySet:
+    """The mentee's requests, newest first, for lists: the mentor, the goal, the mentorship
+    an accepted one started, and whether the mentor's question waits for an answer, in
+    one query."""
+    last_author = (
+        RequestMessage.objects.filter(request=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("author_id")[:1]
+    )
+    return (
+        MentorshipRequest.objects.filter(mentee=user)
+        .select_related("mentor", "goal", "mentorship")
+        .annotate(last_author_id=Subquery(last_author))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def list_request_messages(*, request: MentorshipRequest) -> list[RequestMessage]:
+    """A request's thread, oldest first (authors are the request's two people)."""
+    return list(RequestMessage.objects.filter(request=request).order_by("created_at", "pk"))

@@ -23,4 +23,10 @@ urlpatterns = [
         views_inbox.mentorship_agreement,
         name="mentorship_agreement",
     ),
+    path("mentors/<int:mentor_id>/request/", views.compose, name="compose"),
+    path("mentors/<int:mentor_id>/request/hints/", views.compose_hints, name="compose_hints"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/answer/", views.request_answer, name="request_answer"),
 ]

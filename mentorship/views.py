@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from matching.selectors import MentorFilters, rank_mentors
+from matching.selectors import MentorFilters, list_sent_requests, rank_mentors
 from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
 from mentorship.types import AuthenticatedHttpRequest
@@ -28,8 +28,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     done = sum(step.done for step in steps)
     top_matches = None
+    sent_requests = []
     if profile.is_mentee:
         top_matches = rank_mentors(user=request.user, filters=MentorFilters(), page_size=3)
+        sent_requests = list(list_sent_requests(user=request.user)[:5])
     return render(
         request,
         "pages/dashboard.html",
@@ -41,6 +43,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "percent_complete": round(100 * done / len(steps)),
             "next_step": next((step for step in steps if not step.done), None),
             "top_matches": top_matches,
+            "sent_requests": sent_requests,
         },
     )
 
