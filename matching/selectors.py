@@ -631,10 +631,11 @@ class NavCounts:
     is_mentor: bool
     inbox: int
     has_mentorships: bool
+    has_requests: bool = False  # sent any: shows "Requests"
 
 
 def nav_counts(*, user: User) -> NavCounts:
-    """The inbox badge and whether to show "Mentorships", in one query."""
+    """The inbox badge and whether to show "Requests" and "Mentorships", in one query."""
     pending = MentorshipRequest.objects.filter(
         mentor_id=OuterRef("user_id"), status=MentorshipRequest.Status.PENDING
     )
@@ -649,15 +650,19 @@ def nav_counts(*, user: User) -> NavCounts:
                     Q(mentee_id=OuterRef("user_id")) | Q(mentor_id=OuterRef("user_id"))
                 )
             ),
+            has_requests=Exists(MentorshipRequest.objects.filter(mentee_id=OuterRef("user_id"))),
         )
-        .values_list("is_mentor", "inbox", "has_mentorships")
+        .values_list("is_mentor", "inbox", "has_mentorships", "has_requests")
         .first()
     )
     if row is None:
         return NavCounts(is_mentor=False, inbox=0, has_mentorships=False)
-    is_mentor, inbox, has_mentorships = row
+    is_mentor, inbox, has_mentorships, has_requests = row
     return NavCounts(
-        is_mentor=bool(is_mentor), inbox=int(inbox or 0), has_mentorships=bool(has_mentorships)
+        is_mentor=bool(is_mentor),
+        inbox=int(inbox or 0),
+        has_mentorships=bool(has_mentorships),
+        has_requests=bool(has_requests),
     )
 
 

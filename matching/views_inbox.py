@@ -334,10 +334,8 @@ class MentorshipRow:
     agreement: Agreement
 
 
-@login_required
-@require_safe
-def mentorships(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
+def mentorship_rows(user: User) -> list[MentorshipRow]:
+    """The person's mentorships with their role, the other person and the agreement's state."""
     rows = []
     for mentorship in selectors.list_mentorships_page(user=user):
         is_mentor = mentorship.mentor_id == user.pk
@@ -350,6 +348,13 @@ def mentorships(request: AuthenticatedHttpRequest) -> HttpResponse:
                 agreement_state(mentorship, user, other),
             )
         )
+    return rows
+
+
+@login_required
+@require_safe
+def mentorships(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = mentorship_rows(request.user)
     live = [row for row in rows if row.mentorship.is_live]
     past = [row for row in rows if not row.mentorship.is_live]
     return render(request, "matching/mentorships.html", {"live": live, "past": past})

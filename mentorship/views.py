@@ -4,7 +4,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from matching.selectors import MentorFilters, list_sent_requests, rank_mentors
+from matching.models import MentorshipRequest
+from matching.selectors import (
+    MentorFilters,
+    list_requests_received,
+    list_sent_requests,
+    rank_mentors,
+)
+from matching.views_inbox import mentorship_rows, waited
 from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
 from mentorship.types import AuthenticatedHttpRequest
@@ -18,6 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
 
 
+# Requests waiting for a mentor's answer shown on the dashboard (the rest: the inbox).
+WAITING_SHOWN = 5
+
+
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     recent = list_notifications_for_recipient(user=request.user)[:5]
@@ -29,9 +40,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     done = sum(step.done for step in steps)
     top_matches = None
     sent_requests = []
+    waiting: list[MentorshipRequest] = []
     if profile.is_mentee:
         top_matches = rank_mentors(user=request.user, filters=MentorFilters(), page_size=3)
         sent_requests = list(list_sent_requests(user=request.user)[:5])
+    if profile.is_mentor:
+        # One more than shown, to know whether the inbox holds more.
+        waiting = list(
+            list_requests_received(user=request.user).prefetch_related(None)[: WAITING_SHOWN + 1]
+        )
+    live = [row for row in mentorship_rows(request.user) if row.mentorship.is_live]
     return render(
         request,
         "pages/dashboard.html",
@@ -44,6 +62,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "next_step": next((step for step in steps if not step.done), None),
             "top_matches": top_matches,
             "sent_requests": sent_requests,
+            "waiting": [(item, waited(item)) for item in waiting[:WAITING_SHOWN]],
+            "more_waiting": len(waiting) > WAITING_SHOWN,
+            "live_mentorships": live,
         },
     )
 

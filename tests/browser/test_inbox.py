@@ -93,7 +93,15 @@ def test_a_mentor_accepts_from_the_inbox_and_the_pair_agree_on_how_to_work(
     phone = mentee_context.new_page()
     try:
         _log_in(phone, base, email="ana@example.org")
-        phone.get_by_role("link", name="Mentorships").click()
+        # On a phone the navigation folds behind "Menu".
+        menu = phone.get_by_role("button", name=re.compile("^Menu"))
+        nav_link = phone.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Mentorships", exact=True
+        )
+        expect(nav_link).to_be_hidden()
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        nav_link.click()
         expect(phone.locator(".mentorship-row")).to_contain_text("Waiting for your confirmation")
         phone.get_by_role("link", name="Ben Okafor").click()
         expect(phone.locator(".agreement-status")).to_contain_text("Ben has confirmed")

@@ -193,3 +193,27 @@ def test_a_mentee_composes_with_live_hints_previews_and_sends(
     assert side_box is not None
     assert side_box["y"] > form_box["y"] + form_box["height"]
     phone_page.screenshot(path=f"{ARTIFACTS}/outreach-compose-phone.png", full_page=True)
+
+    # Ben reads the request in his inbox (its count in the navigation) and accepts it.
+    sent.status = MentorshipRequest.Status.PENDING
+    sent.save(update_fields=["status"])
+    assert page.context.browser is not None
+    mentor_context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    mentor_context.set_default_timeout(10_000)
+    mentor = mentor_context.new_page()
+    try:
+        _log_in(mentor, base, email="ben@example.org")
+        inbox = mentor.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox")
+        expect(inbox).to_contain_text("1")
+        inbox.click()
+        mentor.get_by_role("link", name=re.compile("Read and answer")).first.click()
+        expect(mentor.get_by_text("Your write-up on Acme's payments pipelines")).to_be_visible()
+        mentor.get_by_label("A welcome note").fill("Happy to, Ana. Tuesday evening?")
+        mentor.get_by_role("button", name="Accept Ana").click()
+        expect(mentor).to_have_url(re.compile(r"/mentorships/\d+/$"))
+    finally:
+        mentor_context.close()
+    sent.refresh_from_db()
+    assert sent.status == MentorshipRequest.Status.ACCEPTED
+    page.goto(f"{base}/requests/{sent.pk}/")
+    expect(page.get_by_text("Happy to, Ana. Tuesday evening?")).to_be_visible()

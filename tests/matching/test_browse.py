@@ -399,10 +399,10 @@ def test_the_mentee_dashboard_costs_the_same_queries(
     client.force_login(world["ana"])
     client.get(reverse("dashboard"))
 
-    # The dashboard's 12 (see the notifications tests), plus the data versions,
+    # The dashboard's 13 (see the notifications tests), plus the data versions,
     # the mentors already asked, the three best mentors' rows and the mentee's
     # recent requests (test_pages_compose).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(reverse("dashboard"))
     assert len(response.context["top_matches"].matches) == (3 if extra else 2)
 

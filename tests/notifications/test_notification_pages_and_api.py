@@ -200,8 +200,8 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 
     # session, user, recent notifications, own profile (get_or_create's lookup, then the
     # profile with user and industry), its languages, expertise, mentor industries and
-    # availability, has-goals-and-persona flags, unread badge count, the navigation's
-    # inbox count and mentorships link
-    with django_assert_num_queries(12):
+    # availability, has-goals-and-persona flags, unread badge count, the live
+    # mentorships, the navigation's inbox count and requests and mentorships links
+    with django_assert_num_queries(13):
         response = client.get(reverse("dashboard"))
     assert len(response.context["recent_notifications"]) == 5
