@@ -413,6 +413,11 @@ def _expiry_days(request: MentorshipRequest) -> int:
     return (request.program.request_expiry_days if request.program else 0) or DEFAULT_EXPIRY_DAYS
 
 
+def expires_at(request: MentorshipRequest) -> datetime:
+    """When an unanswered request expires: the programme's expiry days, or 14."""
+    return request.created_at + timedelta(days=_expiry_days(request))
+
+
 def _reminder_days(program_days: object, expiry_days: int) -> list[int]:
     """The programme's reminder days, sane: whole days before the expiry, in order."""
     days = program_days if isinstance(program_days, list) and program_days else DEFAULT_REMINDERS
@@ -507,7 +512,7 @@ def remind_mentor(*, request_id: int, number: int, now: datetime) -> bool:
         request = MentorshipRequest.objects.select_related(
             "mentee", "mentor", "goal", "program"
         ).get(pk=request_id)
-        expires = request.created_at + timedelta(days=_expiry_days(request))
+        expires = expires_at(request)
         _tell(
             request,
             "request_reminder",

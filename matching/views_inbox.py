@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -37,7 +37,6 @@ from mentorship.exceptions import DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from profiles.models import Format, Profile, Trait, User
 
-DEFAULT_EXPIRY_DAYS = 14
 Status = MentorshipRequest.Status
 
 
@@ -45,9 +44,8 @@ Status = MentorshipRequest.Status
 
 
 def expires_at(request: MentorshipRequest) -> datetime:
-    """When an unanswered request expires (the programme's setting, or 14 days)."""
-    days = request.program.request_expiry_days if request.program else DEFAULT_EXPIRY_DAYS
-    return request.created_at + timedelta(days=days)
+    """When an unanswered request expires (the service's rule, shown on the page)."""
+    return services.expires_at(request)
 
 
 def waited(request: MentorshipRequest) -> str:
