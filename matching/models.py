@@ -243,6 +243,23 @@ class Mentorship(models.Model):
     confidentiality = models.TextField(max_length=2000, blank=True)
     mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
     mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Pausing: who, why and (optionally) until when; cleared on resume.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pause_reason = models.CharField(max_length=500, blank=True)
+    pause_until = models.DateField(null=True, blank=True)
+    # Ending: one side proposes (with the outcome), the other agrees; both reflect.
+    close_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    close_proposed_at = models.DateTimeField(null=True, blank=True)
+    close_outcome = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("completed", "We reached what we set out to do"), ("ended", "End early")],
+    )
 
     objects = MentorshipQuerySet.as_manager()
 

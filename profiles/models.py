@@ -176,6 +176,12 @@ class Frequency(models.TextChoices):
     AD_HOC = "ad_hoc", "When needed"
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY = "daily", "A daily digest"
+    ESSENTIALS = "essentials", "Only essentials"
+
+
 class Proficiency(models.IntegerChoices):
     BASIC = 1, "Basic"
     CONVERSATIONAL = 2, "Conversational"
@@ -229,6 +235,11 @@ class Profile(models.Model):
         max_length=12, choices=Frequency.choices, default=Frequency.FORTNIGHTLY
     )
 
+    # How notifications reach the inbox: each at once, non-essential ones bundled
+    # into one daily email, or only the essential ones (the app shows them all).
+    email_frequency = models.CharField(
+        max_length=12, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATELY
+    )
     onboarding_completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The DataClock value of this person's last change that matching reads

@@ -40,6 +40,8 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        # Waiting for the person's daily digest (their email frequency).
+        HELD = "held", "Held for the digest"
 
     key = models.CharField(max_length=200, unique=True)
     # Account emails (e.g. "someone tried to reset a password for this address")
@@ -62,6 +64,9 @@ class Notification(models.Model):
     # Set when the HTML was rendered elsewhere (allauth's account emails).
     html_body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    # Files sent with the email, rendered at creation like the body:
+    # [{"filename": "session.ics", "mimetype": "text/calendar", "content": "..."}].
+    attachments = models.JSONField(default=list, blank=True)
     send_email = models.BooleanField(default=True)
     # Shown in the person's notification list (account emails with secret links are not).
     in_app = models.BooleanField(default=True)
