@@ -250,6 +250,8 @@ class Mentorship(models.Model):
     )
     pause_reason = models.CharField(max_length=500, blank=True)
     pause_until = models.DateField(null=True, blank=True)
+    # The last resume: the rhythm (check-ins, quiet-pair nudges) restarts from here.
+    resumed_at = models.DateTimeField(null=True, blank=True)
     # Ending: one side proposes (with the outcome), the other agrees; both reflect.
     close_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

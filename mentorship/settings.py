@@ -266,6 +266,18 @@ REQUEST_EXPIRIES_BEFORE_PAUSE = env.int("REQUEST_EXPIRIES_BEFORE_PAUSE", default
 # Days the one-click "resume mentoring" link in the pause email stays valid.
 RESUME_LINK_DAYS = env.int("RESUME_LINK_DAYS", default=30)
 
+# --- Keeping mentorships alive (sessions_app) ------------------------------------
+# How often beat looks for sessions, check-ins and quiet pairs to remind about (seconds).
+PAIR_SWEEP_SECONDS = env.int("PAIR_SWEEP_SECONDS", default=900)
+# Hours before a confirmed session that both people are reminded, with the invite.
+SESSION_REMINDER_HOURS = env.int("SESSION_REMINDER_HOURS", default=24)
+# Days after acceptance by which a pair should have booked its first session.
+FIRST_SESSION_DAYS = env.int("FIRST_SESSION_DAYS", default=10)
+# Days without a session or a check-in after which a pair has gone quiet.
+QUIET_DAYS = env.int("QUIET_DAYS", default=14)
+# Local hour (in each person's time zone) at which the daily digest goes out.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with WWW-Authenticate, not 403.

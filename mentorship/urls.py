@@ -52,6 +52,7 @@ urlpatterns = [
     path("notifications/", include("mentorship.notifications.urls")),
     path("profile/", include("profiles.urls")),
     path("", include("matching.urls")),
+    path("", include("sessions_app.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -86,11 +86,14 @@ def notify(
     url: str = "",
     send_email: bool = True,
     scheduled_at: datetime | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> Notification:
     """Record a message for a person, once per key, inside the caller's transaction.
 
     Delivery is published only after the surrounding transaction commits; if
     that publish fails (broker down), the periodic sweep sends it later.
+    `attachments` are files sent with the email, as
+    `{"filename", "mimetype", "content"}` (text) mappings.
     """
     if not get_kind(kind).templated:
         raise ValueError(f"Kind {kind!r} is pre-rendered; use its own service.")
@@ -110,6 +113,7 @@ def notify(
             "subject": subject[:255],
             "body": body,
             "url": url,
+            "attachments": attachments or [],
             "send_email": send_email,
             "scheduled_at": scheduled_at or now,
             # In-app only: shown at once, nothing to send.
@@ -215,6 +219,8 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
         )
         if html:
             message.attach_alternative(html, "text/html")
+        for attachment in notification.attachments:
+            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
         message.send()
     except Exception as error:
         error_text = f"{type(error).__name__}: {error}"[:2000]

@@ -86,6 +86,16 @@ def test_delivering_sends_one_email_with_text_html_and_a_stable_message_id(mente
     assert notification.attempts == 1
 
 
+def test_attachments_recorded_with_the_message_are_sent_with_the_email(mentee_ana, mailoutbox):
+    invite = {"filename": "session.ics", "mimetype": "text/calendar", "content": "BEGIN:VCALENDAR"}
+    notification = _welcome(mentee_ana, attachments=[invite])
+
+    services.deliver_notification(notification_id=notification.pk)
+
+    [email] = mailoutbox
+    assert email.attachments == [("session.ics", "BEGIN:VCALENDAR", "text/calendar")]
+
+
 def test_delivering_twice_sends_one_email(mentee_ana, mailoutbox):
     notification = _welcome(mentee_ana)
 
