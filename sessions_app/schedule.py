@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
 # "When needed" and an unwritten agreement still get a gentle rhythm.
@@ -24,6 +24,13 @@ ANNIVERSARY_MONTHS = (1, 3)
 def cadence_days(frequency: str) -> int:
     """Days between check-ins for an agreement's frequency."""
     return CADENCE_DAYS.get(frequency, DEFAULT_CADENCE_DAYS)
+
+
+def checkin_anchor(
+    *, started_at: datetime, resumed_at: datetime | None, last_checkin_at: datetime | None
+) -> date:
+    """The day the check-in rhythm counts from: the latest of start, resume and last check-in."""
+    return max(stamp for stamp in (started_at, resumed_at, last_checkin_at) if stamp).date()
 
 
 def next_checkin_due(*, frequency: str, started_on: date, last_checkin_on: date | None) -> date:

@@ -273,3 +273,21 @@ def test_more_people_add_no_query_per_person(db):
     # parameters (about 40 profiles), which adds a handful for the bigger run.
     assert many <= few + 8, (few, many)
     assert many < 60
+
+
+def test_mentor_at_example_com_already_mentors_mentee1_with_a_rhythm_to_show(db):
+    from matching.models import Mentorship
+    from sessions_app.models import Session
+
+    _seed("--mentors", "1", "--mentees", "2")
+    _seed("--mentors", "1", "--mentees", "2")
+
+    [mentorship] = Mentorship.objects.all()
+    assert mentorship.mentor.email == "mentor@example.com"
+    assert mentorship.mentee.email == "mentee1@example.com"
+    assert mentorship.agreement_confirmed
+    statuses = sorted(mentorship.sessions.values_list("status", flat=True))
+    assert statuses == [Session.Status.COMPLETED, Session.Status.CONFIRMED]
+    assert mentorship.checkins.count() == 1
+    # The well-matched pair people try first is left free to meet through a request.
+    assert not Mentorship.objects.filter(mentee__email="mentee@example.com").exists()

@@ -1221,9 +1221,69 @@ class Command(BaseCommand):
                 break
             batch = _generate(chunk, seed)
         if created:
+            self._seed_mentorship(now)
             # Running web processes pick the new people up at their next browse.
             stamp_unversioned_profiles()
         return created
+
+    def _seed_mentorship(self, now: datetime) -> None:
+        """mentor@ already mentors mentee1@: a pair three weeks in, with a session
+        behind them, one booked, and a check-in, so the rhythm pages have a story."""
+        from matching.models import Mentorship
+        from sessions_app.models import CheckIn, Session
+
+        mentor = User.objects.filter(email="mentor@example.com").first()
+        mentee = User.objects.filter(email=f"mentee1{DEMO_DOMAIN}").first()
+        if mentor is None or mentee is None or Mentorship.objects.filter(mentor=mentor).exists():
+            return
+        started = now - timedelta(days=20)
+        mentorship = Mentorship.objects.create(
+            mentee=mentee,
+            mentor=mentor,
+            frequency=Mentorship.Frequency.FORTNIGHTLY,
+            session_minutes=45,
+            channel="Video call (link in the invite)",
+            boundaries="Messages on weekdays; we reschedule at least a day ahead.",
+            confidentiality="What we discuss stays between us.",
+            mentee_confirmed_at=started + timedelta(days=1),
+            mentor_confirmed_at=started + timedelta(days=1),
+        )
+        Mentorship.objects.filter(pk=mentorship.pk).update(started_at=started)
+        mentorship.goals.set(mentee.goals.filter(status="active")[:1])
+        # Whole hours in UTC: a time both can read at a glance in their zones.
+        first = (started + timedelta(days=6)).replace(hour=16, minute=0, second=0, microsecond=0)
+        Session.objects.create(
+            mentorship=mentorship,
+            proposed_by=mentee,
+            status=Session.Status.COMPLETED,
+            starts_at=first,
+            duration_minutes=45,
+            agenda="Where I am now, where I want to be in a year, and how we will work.",
+            shared_notes="Agreed to focus on the first goal. Next: a small plan for this month.",
+            confirmed_at=first - timedelta(days=3),
+            completed_at=first + timedelta(minutes=45),
+        )
+        upcoming = (now + timedelta(days=2)).replace(hour=16, minute=0, second=0, microsecond=0)
+        Session.objects.create(
+            mentorship=mentorship,
+            proposed_by=mentor,
+            status=Session.Status.CONFIRMED,
+            starts_at=upcoming,
+            duration_minutes=45,
+            agenda="Review the plan; one thing that got in the way.",
+            confirmed_at=now - timedelta(days=1),
+        )
+        CheckIn.objects.create(
+            mentorship=mentorship,
+            author=mentee,
+            progress=4,
+            wins="Wrote the plan and shared it with my manager.",
+            blockers="Finding an hour a week for it.",
+            next_steps="Block Thursday mornings.",
+            mentor_comment="Great start. Thursday mornings sound realistic.",
+            acknowledged_at=now - timedelta(days=5),
+            created_at=now - timedelta(days=6),
+        )
 
     def _write(
         self,
@@ -1415,7 +1475,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
         self.stdout.write("  admin@example.com   staff: /admin/ and everything else")
         self.stdout.write("  mentee@example.com  a mentee, well matched with mentor@")
-        self.stdout.write("  mentor@example.com  a mentor")
+        self.stdout.write("  mentor@example.com  a mentor, already mentoring mentee1@ (if generated)")
         mentors = User.objects.filter(email__regex=r"^mentor[0-9]+@example\.com$").count()
         mentees = User.objects.filter(email__regex=r"^mentee[0-9]+@example\.com$").count()
         if mentors:
