@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from matching.models import Mentorship
 from matching.selectors import get_mentorship_page
-from matching.views_inbox import contact_links
+from matching.views_inbox import ContactLink, contact_links
 from mentorship.exceptions import Conflict, DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from sessions_app.forms_closing import PauseForm, ReflectionForm
@@ -250,7 +250,7 @@ def mentorship_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         return _back(pk)
     is_mentee = summary.role == "mentee"
     mine = mentorship.mentee if is_mentee else mentorship.mentor
-    links = {"other": [], "mine": []}
+    links: dict[str, list[ContactLink]] = {"other": [], "mine": []}
     if summary.both_stay_in_touch:
         links = {
             "other": contact_links(getattr(summary.other, "profile", None)),
