@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from matching import services
@@ -23,6 +24,7 @@ from sessions_app.services import closing
 from sessions_app.tasks_closing import resume_due_mentorships as sweep_task
 from tests.matching.inbox_world import send
 from tests.matching.people import language, person
+from tests.matching.test_requests import run_together
 from tests.sessions.closing_world import (  # noqa: F401  (fixtures)
     frozen,
     mentorship,
@@ -386,3 +388,48 @@ def test_closing_frees_the_mentors_place_in_browse(world, mentorship):
     closing.agree_close(user=world.ben, mentorship_id=mentorship.pk, reflection=reflection(world))
 
     assert bens_places() == 1
+
+
+# --- Races (real concurrent transactions need PostgreSQL) ------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_agrees_at_once_close_once_and_tell_each_once(world, mentorship):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for real concurrent transactions")
+    closing.propose_close(
+        user=world.ana,
+        mentorship_id=mentorship.pk,
+        outcome="completed",
+        reflection=reflection(world),
+    )
+
+    results = run_together(
+        lambda: closing.agree_close(
+            user=world.ben, mentorship_id=mentorship.pk, reflection=reflection(world)
+        ),
+        lambda: closing.agree_close(
+            user=world.ben, mentorship_id=mentorship.pk, reflection=reflection(world)
+        ),
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Mentorship"]
+    assert _reload(mentorship).status == Status.COMPLETED
+    assert Reflection.objects.filter(mentorship=mentorship).count() == 2
+    assert len(sent("mentorship_closed")) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_both_pausing_at_once_pause_once(world, mentorship):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for real concurrent transactions")
+
+    results = run_together(
+        lambda: closing.pause_mentorship(user=world.ana, mentorship_id=mentorship.pk, reason="A"),
+        lambda: closing.pause_mentorship(user=world.ben, mentorship_id=mentorship.pk, reason="B"),
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Mentorship"]
+    assert len(sent("mentorship_paused")) == 1
