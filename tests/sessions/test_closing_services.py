@@ -18,6 +18,7 @@ from matching import services
 from matching.models import Mentorship
 from matching.selectors import MentorFilters, rank_mentors
 from mentorship.exceptions import Conflict, RuleViolation
+from mentorship.notifications.models import Notification
 from profiles.models import Goal
 from sessions_app.models import GoalOutcome, Reflection, Session
 from sessions_app.services import closing
@@ -433,3 +434,37 @@ def test_both_pausing_at_once_pause_once(world, mentorship):
 
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "Mentorship"]
     assert len(sent("mentorship_paused")) == 1
+
+
+def test_each_closing_email_is_delivered_with_its_html_part(world, mentorship, frozen):
+    from django.core import mail
+
+    from mentorship.notifications.services import deliver_notification
+
+    session(mentorship, "confirmed", timedelta(days=2))
+    closing.pause_mentorship(user=world.ben, mentorship_id=mentorship.pk, reason="Launch week")
+    closing.resume_mentorship(user=world.ana, mentorship_id=mentorship.pk)
+    closing.propose_close(
+        user=world.ana,
+        mentorship_id=mentorship.pk,
+        outcome="completed",
+        reflection=reflection(world),
+    )
+    frozen.move_to("2026-03-25 09:00:00+00:00")
+    closing.sweep_closing()
+    kinds = ["mentorship_paused", "mentorship_resumed", "close_proposed", "mentorship_closed"]
+
+    for note in Notification.objects.filter(kind__in=kinds):
+        deliver_notification(notification_id=note.pk)
+
+    assert len(mail.outbox) == 5
+    by_subject = {message.subject: message for message in mail.outbox}
+    paused = by_subject["Ben paused your mentorship"]
+    html = paused.alternatives[0][0]  # type: ignore[index]
+    assert "Launch week" in html
+    assert "These sessions are cancelled" in html
+    assert "Open your mentorship" in html
+    closed = by_subject["Your mentorship with Ana has completed: your summary"]
+    assert "did not answer" not in closed.body
+    assert "proposal to end waited 14 days" in closed.body
+    assert f"/mentorships/{mentorship.pk}/summary/" in closed.alternatives[0][0]  # type: ignore[index]
