@@ -60,7 +60,7 @@ def closing_panel(*, mentorship: Mentorship, user: User) -> dict[str, Any]:
             "paused",
             other,
             paused_by_me=by_me,
-            paused_by_name="You" if by_me else other.get_short_name(),
+            paused_by_name="you" if by_me else other.get_short_name(),
             pause_until=mentorship.pause_until,
             pause_reason=mentorship.pause_reason,
         )

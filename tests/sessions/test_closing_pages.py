@@ -108,7 +108,7 @@ def test_pausing_on_the_page_shows_the_banner_to_both(client, world, mentorship)
     assert "A product launch takes my evenings." in html
     assert _url("mentorship_resume", mentorship) in html
     client.force_login(world.ben)
-    assert "Paused by You" in _page(client, mentorship)
+    assert "Paused by you" in _page(client, mentorship)
 
 
 def test_a_pause_form_with_a_mistake_keeps_what_was_typed(client, world, mentorship):
