@@ -41,13 +41,16 @@ from matching.selectors import MAX_PAGE_SIZE, MentorMatch, get_mentor_match, ran
 from matching.serializers import (
     AcceptSerializer,
     AgreementSerializer,
+    CloseSerializer,
     DeclineSerializer,
     MentorshipSerializer,
     MessageSerializer,
+    PauseSerializer,
     RequestCreateSerializer,
     RequestSerializer,
 )
 from profiles.models import MentoringKind, User
+from sessions_app.services import closing
 
 
 class CriterionSerializer(serializers.Serializer[Any]):
@@ -455,4 +458,96 @@ class MentorshipViewSet(
                 mentorship_id=int(pk),
                 terms=services.AgreementTerms(**body.validated_data),
             )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Pause (either person), with a reason and an optional end date",
+        request=PauseSerializer,
+        responses={200: MentorshipSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str) -> Response:
+        """Pause an active mentorship: its proposed and booked sessions still ahead are
+        cancelled, the other person is told, and no reminders are sent while paused. With
+        `until` (a future date, at most about three months ahead) it carries on by itself
+        that day. 400 without a reason or with a date out of range; 409 when it is not active
+        or an end is proposed."""
+        body = PauseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with _not_found():
+            closing.pause_mentorship(
+                user=_user(request),
+                mentorship_id=int(pk),
+                reason=body.validated_data["reason"],
+                until=body.validated_data["until"],
+            )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Resume a paused mentorship (either person)",
+        request=None,
+        responses={200: MentorshipSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        """Resume a paused mentorship; the other person is told. 409 when it is not paused."""
+        with _not_found():
+            closing.resume_mentorship(user=_user(request), mentorship_id=int(pk))
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Propose to end, agree to end, or reflect after the end",
+        request=CloseSerializer,
+        responses={200: MentorshipSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        """One action for each step of ending, with your reflection. While nobody has
+        proposed to end, this proposes it (`outcome` required); when the other person has,
+        this agrees and the mentorship closes (status `completed` or `ended`); after it has
+        closed, this adds your reflection if you have not written one. `private_feedback` and
+        `rating` go to the program admins and are never shown to the other person. 409 when
+        you already proposed, already reflected, or it closed meanwhile (a double submit)."""
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        reflection = closing.ReflectionInput(
+            reflection=data["reflection"],
+            goal_outcomes=tuple(
+                closing.GoalOutcomeInput(item["goal"], item["outcome"], item["note"])
+                for item in data["goal_outcomes"]
+            ),
+            thank_you=data["thank_you"],
+            rating=data["rating"],
+            private_feedback=data["private_feedback"],
+            stay_in_touch=data["stay_in_touch"],
+            become_mentor=data["become_mentor"],
+        )
+        user = _user(request)
+        current = self.get_object()
+        with _not_found():
+            if not current.is_live:
+                closing.write_reflection(user=user, mentorship_id=int(pk), reflection=reflection)
+            elif current.close_proposed_by_id and current.close_proposed_by_id != user.pk:
+                closing.agree_close(user=user, mentorship_id=int(pk), reflection=reflection)
+            else:
+                closing.propose_close(
+                    user=user,
+                    mentorship_id=int(pk),
+                    outcome=data.get("outcome", ""),
+                    reflection=reflection,
+                )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Withdraw your proposal to end",
+        request=None,
+        responses={200: MentorshipSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="close/withdraw")
+    def close_withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraw the proposal to end that you made (your reflection is dropped with it); the
+        mentorship carries on. 409 when nobody proposed, or the other person did."""
+        with _not_found():
+            closing.withdraw_close(user=_user(request), mentorship_id=int(pk))
         return Response(self.get_serializer(self.get_object()).data)

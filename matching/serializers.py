@@ -23,6 +23,7 @@ from rest_framework import serializers
 
 from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
 from profiles.models import Goal, User
+from sessions_app.models import GoalOutcome
 
 # --- Shared parts ------------------------------------------------------------------------
 
@@ -273,6 +274,21 @@ class MentorshipSerializer(serializers.ModelSerializer[Mentorship]):
         read_only=True, help_text="Both have confirmed the same terms."
     )
     role = serializers.SerializerMethodField(help_text="Your side of the pair.")
+    paused_until = serializers.DateField(
+        source="pause_until",
+        read_only=True,
+        allow_null=True,
+        help_text="While paused: the day it carries on by itself (null: resumed by hand).",
+    )
+    close_proposed_by = serializers.IntegerField(
+        source="close_proposed_by_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Who proposed to end it (a person's id), while the other has not agreed.",
+    )
+    close_outcome = serializers.CharField(
+        read_only=True, help_text="The proposed or final end: `completed`, `ended`, or empty."
+    )
 
     class Meta:
         model = Mentorship
@@ -298,6 +314,9 @@ class MentorshipSerializer(serializers.ModelSerializer[Mentorship]):
             "mentee_confirmed_at",
             "mentor_confirmed_at",
             "agreement_confirmed",
+            "paused_until",
+            "close_proposed_by",
+            "close_outcome",
         )
         read_only_fields = fields
 
@@ -320,4 +339,52 @@ class AgreementSerializer(serializers.Serializer[Any]):
     )
     confidentiality = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+
+# --- Pausing and ending a mentorship --------------------------------------------------------
+
+
+class PauseSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=500, allow_blank=True, help_text="Why you pause; shown to the other person."
+    )
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="It carries on by itself on this day (at most about three months ahead).",
+    )
+
+
+class GoalOutcomeSerializer(serializers.Serializer[Any]):
+    goal = serializers.IntegerField(help_text="A goal linked to the mentorship (its id).")
+    outcome = serializers.ChoiceField(choices=GoalOutcome.Outcome.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class CloseSerializer(serializers.Serializer[Any]):
+    """A closing reflection; `outcome` is needed when you are the one proposing the end."""
+
+    outcome = serializers.ChoiceField(
+        choices=[("completed", "Completed"), ("ended", "Ended early")],
+        required=False,
+        help_text="How it ends; required to propose, ignored when agreeing or reflecting later.",
+    )
+    reflection = serializers.CharField(max_length=4000, allow_blank=True)
+    goal_outcomes = GoalOutcomeSerializer(many=True, required=False, default=list)
+    thank_you = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    rating = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True, default=None
+    )
+    private_feedback = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For the program admins only; never shown to the other person.",
+    )
+    stay_in_touch = serializers.BooleanField(required=False, default=False)
+    become_mentor = serializers.BooleanField(
+        required=False, default=False, help_text="Mentees only: I'd like to become a mentor."
     )

@@ -27,6 +27,8 @@ app.conf.update(
     timezone="UTC",
 )
 app.autodiscover_tasks()
+# Task modules not named tasks.py, one line per module name.
+app.autodiscover_tasks(related_name="tasks_closing")
 
 
 @app.on_after_configure.connect
@@ -51,4 +53,14 @@ def schedule_periodic_tasks(sender: Celery, **kwargs: Any) -> None:
         sender.signature("matching.tasks.sweep_requests"),
         name="sweep-requests",
         expires=settings.REQUEST_SWEEP_SECONDS,
+    )
+    # End pauses that reached their date (both told) and close proposals to end
+    # that waited 14 days unanswered. Hourly: a pause ends within the first hour
+    # of its day; each change is re-checked under the row's lock, so repeated or
+    # overlapping runs change and tell once.
+    sender.add_periodic_task(
+        3600,
+        sender.signature("sessions_app.tasks_closing.resume_due_mentorships"),
+        name="resume-due-mentorships",
+        expires=3600,
     )
