@@ -36,6 +36,7 @@ from matching.models import Mentorship, MentorshipRequest
 from mentorship.exceptions import DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from profiles.models import Format, Profile, Trait, User
+from sessions_app.selectors.sessions import session_panel
 
 Status = MentorshipRequest.Status
 
@@ -406,6 +407,7 @@ def _mentorship_page(
             "terms_token": terms_token(mentorship),
             "form": form,
             "has_terms": bool(mentorship.frequency),
+            **session_panel(mentorship=mentorship, user=user, now=timezone.now()),
         },
         status=status,
     )
