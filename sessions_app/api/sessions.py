@@ -189,7 +189,8 @@ class CalendarRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        # Errors on this endpoint are still the usual {"detail", "code"} body.
+        # Only an error reaches a renderer here (the invite is an HttpResponse): the
+        # usual {"detail", "code"} body, for a caller that accepts text/calendar only.
         return (data if isinstance(data, str) else json.dumps(data)).encode()
 
 
@@ -360,7 +361,8 @@ class SessionViewSet(
     @action(
         detail=True,
         methods=["get"],
-        renderer_classes=[CalendarRenderer, JSONRenderer],
+        # JSON first: errors answer as JSON unless the caller asks for text/calendar only.
+        renderer_classes=[JSONRenderer, CalendarRenderer],
     )
     def ics(self, request: Request, pk: str) -> HttpResponse:
         """409 while no time is agreed."""

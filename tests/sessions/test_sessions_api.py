@@ -162,7 +162,7 @@ def test_the_ics_endpoint_is_the_callers_own_clock(world: World, mentorship: Men
 
     response = api(world.ana).get(f"{BASE}{session.pk}/ics/")
     waiting = propose(mentorship, world.ana, utc(2027, 3, 31, 16))
-    none_yet = api(world.ana).get(f"{BASE}{waiting.pk}/ics/", HTTP_ACCEPT="application/json")
+    none_yet = api(world.ana).get(f"{BASE}{waiting.pk}/ics/")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -172,6 +172,7 @@ def test_the_ics_endpoint_is_the_callers_own_clock(world: World, mentorship: Men
     assert start == utc(2027, 3, 30, 16)
     assert start.hour == 1
     assert none_yet.status_code == 409
+    assert none_yet.json()["detail"] == "The invite is ready once a time is confirmed."
 
 
 def test_the_list_is_only_the_persons_sessions(world: World, mentorship: Mentorship):
