@@ -141,7 +141,8 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=1000,
-        label="Reason (optional, shown to the other person)",
+        label="Reason",
+        help_text="Shown to the other person.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
