@@ -252,6 +252,11 @@ def session_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     session = get_session_for_participant(user=request.user, pk=pk)
     mentorship = session.mentorship
     me, other = _people(mentorship, request.user)
+    if session.status not in (Session.Status.PROPOSED, Session.Status.CONFIRMED):
+        messages.error(
+            request, f"A {session.get_status_display().lower()} session cannot be moved."
+        )
+        return _back(pk)
     suggestions = _suggestions(mentorship, session.duration_minutes, timezone.now())
     if request.method != "POST":
         form = TimesForm(zone=zone_of(me), suggestions=suggestions)

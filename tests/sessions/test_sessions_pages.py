@@ -518,3 +518,18 @@ def test_the_mentorship_page_costs_the_same_queries_with_any_number_of_sessions(
     with django_assert_num_queries(queries):
         response = client.get(reverse("matching:mentorship", args=[mentorship.pk]))
     assert response.status_code == 200
+
+
+def test_a_cancelled_session_cannot_be_rescheduled(client, world: World, mentorship):
+    session = propose(mentorship, world.ana, utc(2027, 3, 23, 18))
+    client.force_login(world.ana)
+    client.post(reverse("sessions_app:session_cancel", args=[session.pk]))
+    url = reverse("sessions_app:session_reschedule", args=[session.pk])
+
+    shown = client.get(url, follow=True)
+    posted = client.post(url, {"other_1": "2027-03-24T19:00"}, follow=True)
+
+    assert "A cancelled session cannot be moved." in _messages(shown)
+    assert "A cancelled session cannot be moved." in _messages(posted)
+    session.refresh_from_db()
+    assert (session.status, session.sequence) == (Session.Status.CANCELLED, 0)
