@@ -37,6 +37,7 @@ from mentorship.exceptions import DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from profiles.models import Format, Profile, Trait, User
 from sessions_app.selectors.closing import closing_panel
+from sessions_app.selectors.sessions import session_panel
 
 Status = MentorshipRequest.Status
 
@@ -408,6 +409,7 @@ def _mentorship_page(
             "form": form,
             "has_terms": bool(mentorship.frequency),
             **closing_panel(mentorship=mentorship, user=user),
+            **session_panel(mentorship=mentorship, user=user, now=timezone.now()),
         },
         status=status,
     )

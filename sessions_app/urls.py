@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from sessions_app.views import closing
+from sessions_app.views import closing, sessions
 
 app_name = "sessions_app"
 
@@ -21,4 +21,18 @@ urlpatterns: list[URLPattern] = [
         name="mentorship_reflection",
     ),
     path("mentorships/<int:pk>/summary/", closing.mentorship_summary, name="mentorship_summary"),
+    path("mentorships/<int:pk>/sessions/new/", sessions.session_new, name="session_new"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session"),
+    path("sessions/<int:pk>/confirm/", sessions.session_confirm, name="session_confirm"),
+    path("sessions/<int:pk>/reschedule/", sessions.session_reschedule, name="session_reschedule"),
+    path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/complete/", sessions.session_complete, name="session_complete"),
+    path("sessions/<int:pk>/no-show/", sessions.session_no_show, name="session_no_show"),
+    path("sessions/<int:pk>/notes/", sessions.session_notes, name="session_notes"),
+    path(
+        "sessions/<int:pk>/private-note/",
+        sessions.session_private_note,
+        name="session_private_note",
+    ),
+    path("sessions/<int:pk>/invite.ics", sessions.session_ics, name="session_ics"),
 ]
