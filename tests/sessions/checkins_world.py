@@ -3,11 +3,9 @@ Dee is a stranger to it. Helpers to write check-ins and sessions on it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pytest
 from rest_framework.test import APIClient
 
 from matching import services as matching_services
@@ -27,8 +25,7 @@ class Pair:
     mentorship: Mentorship
 
 
-@pytest.fixture
-def pair(mentee_ana: User, mentor_ben: User, stranger_dee: User) -> Pair:
+def build_pair(mentee_ana: User, mentor_ben: User, stranger_dee: User) -> Pair:
     world = build(mentee_ana, mentor_ben, stranger_dee)
     mentorship = matching_services.accept_request(mentor=world.ben, request_id=world.request.pk)
     Mentorship.objects.filter(pk=mentorship.pk).update(frequency=Mentorship.Frequency.WEEKLY)
@@ -38,14 +35,10 @@ def pair(mentee_ana: User, mentor_ben: User, stranger_dee: User) -> Pair:
     )
 
 
-@pytest.fixture
-def client_for(db: None) -> Callable[[User], APIClient]:
-    def make(user: User) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
+def api_client(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 def started(mentorship: Mentorship, days_ago: int, *, now: datetime) -> None:

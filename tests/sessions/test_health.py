@@ -9,12 +9,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from matching.models import Mentorship
+from profiles.models import User
 from sessions_app.health import HealthFacts, assess, checkin_due_on
 from sessions_app.models import Session
 from sessions_app.selectors.health import health_for_mentorships, list_at_risk
-from tests.sessions.checkins_world import Pair, checkin, pair, session, started  # noqa: F401
+from tests.sessions.checkins_world import Pair, build_pair, checkin, session, started
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def pair(mentee_ana: User, mentor_ben: User, stranger_dee: User) -> Pair:
+    return build_pair(mentee_ana, mentor_ben, stranger_dee)
 
 
 def ago(days: float) -> datetime:
