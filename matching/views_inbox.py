@@ -36,6 +36,9 @@ from matching.models import Mentorship, MentorshipRequest
 from mentorship.exceptions import DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from profiles.models import Format, Profile, Trait, User
+from sessions_app.health import Health
+from sessions_app.selectors.checkins import checkin_panel
+from sessions_app.selectors.health import health_for_mentorships
 
 Status = MentorshipRequest.Status
 
@@ -330,12 +333,16 @@ class MentorshipRow:
     role: str  # the viewer's own role: "mentor" | "mentee"
     other: User
     agreement: Agreement
+    health: Health | None = None
 
 
 def mentorship_rows(user: User) -> list[MentorshipRow]:
-    """The person's mentorships with their role, the other person and the agreement's state."""
+    """The person's mentorships with their role, the other person, the agreement's state
+    and the health label."""
     rows = []
-    for mentorship in selectors.list_mentorships_page(user=user):
+    found = selectors.list_mentorships_page(user=user)
+    health = health_for_mentorships(found, now=timezone.now(), viewer=user)
+    for mentorship in found:
         is_mentor = mentorship.mentor_id == user.pk
         other = mentorship.mentee if is_mentor else mentorship.mentor
         rows.append(
@@ -344,6 +351,7 @@ def mentorship_rows(user: User) -> list[MentorshipRow]:
                 "mentor" if is_mentor else "mentee",
                 other,
                 agreement_state(mentorship, user, other),
+                health.get(mentorship.pk),
             )
         )
     return rows
@@ -406,6 +414,7 @@ def _mentorship_page(
             "terms_token": terms_token(mentorship),
             "form": form,
             "has_terms": bool(mentorship.frequency),
+            **checkin_panel(mentorship=mentorship, user=user, now=timezone.now()),
         },
         status=status,
     )
