@@ -19,6 +19,7 @@ from profiles.api import (
     PersonaView,
     SkillViewSet,
 )
+from sessions_app.api.checkins import CheckInViewSet
 
 # Admin log-in goes through allauth (its rate limits, its log-in page).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -34,6 +35,7 @@ router.register("languages", LanguageViewSet, basename="language")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("requests", RequestViewSet, basename="request")
 router.register("mentorships", MentorshipViewSet, basename="mentorship")
+router.register("checkins", CheckInViewSet, basename="checkin")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
