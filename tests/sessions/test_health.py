@@ -274,3 +274,20 @@ def test_the_at_risk_list_names_pairs_without_a_first_session(pair: Pair) -> Non
 
     assert [row.mentorship.pk for row in rows] == [pair.mentorship.pk]
     assert rows[0].health.advice == ["The pair has not booked a first session."]
+
+
+def test_the_admin_filters_mentorships_at_risk(client, pair: Pair, admin_cy: User) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+    from django.utils import timezone
+
+    client.force_login(admin_cy)
+    url = reverse("admin:matching_mentorship_changelist")
+
+    fresh = client.get(url, {"health": "at_risk"})
+    started(pair.mentorship, 12, now=timezone.now())
+    late = client.get(url, {"health": "at_risk"})
+
+    assert fresh.status_code == late.status_code == 200
+    assert fresh.context["cl"].result_count == 0
+    assert [m.pk for m in late.context["cl"].result_list] == [pair.mentorship.pk]
+    assert "At risk" in late.content.decode()
