@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
+from sessions_app.selectors.health import list_at_risk
 
 
 @admin.register(Program)
@@ -80,8 +81,6 @@ class HealthFilter(admin.SimpleListFilter):
     ) -> QuerySet[Mentorship]:
         if self.value() != "at_risk":
             return queryset
-        from sessions_app.selectors.health import list_at_risk
-
         return queryset.filter(
             pk__in=[row.mentorship.pk for row in list_at_risk(now=timezone.now())]
         )

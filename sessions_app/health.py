@@ -1,6 +1,7 @@
 """How a mentorship is doing, as pure rules: no ORM, no clock (facts and `now` come in).
 
-The label is the worst that any rule finds, in this order:
+The label is the worst that any rule finds (the reasons and advice list all
+of them, worst first), in this order:
 
 - **at risk** when
   1. no first session (confirmed or completed) within `first_session_days`
@@ -224,10 +225,12 @@ def assess(
     elif ratings and ratings[0] <= LOW_RATING:
         flag("at_risk", f"The latest progress rating is {ratings[0]} of 5.", falling_tip)
 
-    for key in SEVERITY:
-        reasons, tips = found[key]
-        if reasons:
-            return Health(key, LABELS[key], reasons, tips)
+    worst = next((key for key in SEVERITY if found[key][0]), None)
+    if worst is not None:
+        # The worst label, with everything that would help, worst first.
+        reasons = [reason for key in SEVERITY for reason in found[key][0]]
+        tips = [tip for key in SEVERITY for tip in found[key][1]]
+        return Health(worst, LABELS[worst], reasons, list(dict.fromkeys(tips)))
 
     if since_anchor < TOO_EARLY_DAYS:
         tips = []

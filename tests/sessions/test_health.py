@@ -174,7 +174,14 @@ def test_at_risk_wins_over_needs_a_check_in_and_lists_both_reasons() -> None:
     health = assess(replace(HEALTHY, unacknowledged=3, recent_ratings=(1,)), now=NOW)
 
     assert health.key == "at_risk"
-    assert [r for r in health.reasons if "latest progress rating is 1" in r]
+    assert health.reasons == [
+        "The latest progress rating is 1 of 5.",
+        "3 check-ins have no reply from Ben.",
+    ]
+    assert health.advice == [
+        "Tell Ben what is in the way; bring it to your next session.",
+        "Ben has 3 check-ins waiting for a reply; mention them in your next session.",
+    ]
 
 
 def test_a_resume_restarts_the_rhythm() -> None:
@@ -262,8 +269,14 @@ def test_the_selector_gathers_the_facts_in_two_queries(
 
     result = health[pair.mentorship.pk]
     assert result.key == "at_risk"
-    assert result.reasons == ["Progress ratings fell three times in a row (5 → 4 → 3)."]
-    assert result.advice == ["Ask Ana what is in the way, and plan the next small step together."]
+    assert result.reasons == [
+        "Progress ratings fell three times in a row (5 → 4 → 3).",
+        "3 check-ins have no reply from Ben.",
+    ]
+    assert result.advice == [
+        "Ask Ana what is in the way, and plan the next small step together.",
+        "You have 3 check-ins from Ana waiting for a reply.",
+    ]
 
 
 def test_the_at_risk_list_names_pairs_without_a_first_session(pair: Pair) -> None:
@@ -273,7 +286,10 @@ def test_the_at_risk_list_names_pairs_without_a_first_session(pair: Pair) -> Non
     rows = list_at_risk(now=NOW)
 
     assert [row.mentorship.pk for row in rows] == [pair.mentorship.pk]
-    assert rows[0].health.advice == ["The pair has not booked a first session."]
+    assert rows[0].health.advice == [
+        "The pair has not booked a first session.",
+        "Ana's check-in is overdue.",
+    ]
 
 
 def test_the_admin_filters_mentorships_at_risk(client, pair: Pair, admin_cy: User) -> None:  # type: ignore[no-untyped-def]
