@@ -336,12 +336,12 @@ class MentorshipRow:
     health: Health | None = None
 
 
-def mentorship_rows(user: User) -> list[MentorshipRow]:
+def mentorship_rows(user: User, *, with_health: bool = False) -> list[MentorshipRow]:
     """The person's mentorships with their role, the other person, the agreement's state
-    and the health label."""
+    and, `with_health`, the health label (two more queries, whatever the number)."""
     rows = []
     found = selectors.list_mentorships_page(user=user)
-    health = health_for_mentorships(found, now=timezone.now(), viewer=user)
+    health = health_for_mentorships(found, now=timezone.now(), viewer=user) if with_health else {}
     for mentorship in found:
         is_mentor = mentorship.mentor_id == user.pk
         other = mentorship.mentee if is_mentor else mentorship.mentor
@@ -360,7 +360,7 @@ def mentorship_rows(user: User) -> list[MentorshipRow]:
 @login_required
 @require_safe
 def mentorships(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = mentorship_rows(request.user)
+    rows = mentorship_rows(request.user, with_health=True)
     live = [row for row in rows if row.mentorship.is_live]
     past = [row for row in rows if not row.mentorship.is_live]
     return render(request, "matching/mentorships.html", {"live": live, "past": past})
