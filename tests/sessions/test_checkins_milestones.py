@@ -103,3 +103,34 @@ def test_a_milestone_ticked_in_a_check_in_tells_ben_once(client: Client, pair: P
 
     assert Notification.objects.filter(kind="milestone_completed").count() == 1
     assert Notification.objects.filter(kind="checkin_submitted").count() == 1
+
+
+def test_the_emails_reach_the_mailbox_with_their_words(
+    client: Client, pair: Pair, mailoutbox
+) -> None:  # type: ignore[no-untyped-def]
+    from mentorship.notifications.services import deliver_notification
+    from sessions_app.services.checkins import acknowledge_checkin, record_checkin
+
+    saved = record_checkin(
+        user=pair.ana,
+        mentorship_id=pair.mentorship.pk,
+        progress=3,
+        wins="Ran my first model",
+        blockers="Time & focus",
+        milestone_ids=[pair.milestone.pk],
+    )
+    acknowledge_checkin(user=pair.ben, checkin_id=saved.pk, comment="Proud of you <3")
+    for notification in Notification.objects.filter(
+        kind__in=["checkin_submitted", "checkin_acknowledged", "milestone_completed"]
+    ):
+        deliver_notification(notification_id=notification.pk)
+
+    sent = {m.subject: m for m in mailoutbox}
+    submitted = sent["Ana checked in: progress 3 of 5"]
+    assert "Time & focus" in submitted.body  # plain text is not HTML-escaped
+    assert "Milestones reached: Finish the SQL course" in submitted.body
+    assert "Time &amp; focus" in submitted.alternatives[0][0]
+    acknowledged = sent["Ben read your check-in"]
+    assert "Proud of you <3" in acknowledged.body
+    assert "Proud of you &lt;3" in acknowledged.alternatives[0][0]
+    assert "Ana reached a milestone: Finish the SQL course" in sent
