@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
+from sessions_app.selectors.health import list_at_risk
 
 
 @admin.register(Program)
@@ -62,10 +65,31 @@ class MentorshipRequestAdmin(admin.ModelAdmin[MentorshipRequest]):
         return False
 
 
+class HealthFilter(admin.SimpleListFilter):
+    """The pairs the health rules label at risk (sessions_app.health)."""
+
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Mentorship]
+    ) -> list[tuple[str, str]]:
+        return [("at_risk", "At risk")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Mentorship]
+    ) -> QuerySet[Mentorship]:
+        if self.value() != "at_risk":
+            return queryset
+        return queryset.filter(
+            pk__in=[row.mentorship.pk for row in list_at_risk(now=timezone.now())]
+        )
+
+
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
     list_display = ("__str__", "mentee", "mentor", "status", "program", "started_at")
-    list_filter = ("status", "program")
+    list_filter = ("status", HealthFilter, "program")
     search_fields = ("mentee__email", "mentee__name", "mentor__email", "mentor__name")
     list_select_related = ("mentee", "mentor", "program")
     date_hierarchy = "started_at"

@@ -36,7 +36,10 @@ from matching.models import Mentorship, MentorshipRequest
 from mentorship.exceptions import DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from profiles.models import Format, Profile, Trait, User
+from sessions_app.health import Health
+from sessions_app.selectors.checkins import checkin_panel
 from sessions_app.selectors.closing import closing_panel
+from sessions_app.selectors.health import health_for_mentorships
 from sessions_app.selectors.sessions import session_panel
 
 Status = MentorshipRequest.Status
@@ -332,12 +335,16 @@ class MentorshipRow:
     role: str  # the viewer's own role: "mentor" | "mentee"
     other: User
     agreement: Agreement
+    health: Health | None = None
 
 
-def mentorship_rows(user: User) -> list[MentorshipRow]:
-    """The person's mentorships with their role, the other person and the agreement's state."""
+def mentorship_rows(user: User, *, with_health: bool = False) -> list[MentorshipRow]:
+    """The person's mentorships with their role, the other person, the agreement's state
+    and, `with_health`, the health label (two more queries, whatever the number)."""
     rows = []
-    for mentorship in selectors.list_mentorships_page(user=user):
+    found = selectors.list_mentorships_page(user=user)
+    health = health_for_mentorships(found, now=timezone.now(), viewer=user) if with_health else {}
+    for mentorship in found:
         is_mentor = mentorship.mentor_id == user.pk
         other = mentorship.mentee if is_mentor else mentorship.mentor
         rows.append(
@@ -346,6 +353,7 @@ def mentorship_rows(user: User) -> list[MentorshipRow]:
                 "mentor" if is_mentor else "mentee",
                 other,
                 agreement_state(mentorship, user, other),
+                health.get(mentorship.pk),
             )
         )
     return rows
@@ -354,7 +362,7 @@ def mentorship_rows(user: User) -> list[MentorshipRow]:
 @login_required
 @require_safe
 def mentorships(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = mentorship_rows(request.user)
+    rows = mentorship_rows(request.user, with_health=True)
     live = [row for row in rows if row.mentorship.is_live]
     past = [row for row in rows if not row.mentorship.is_live]
     return render(request, "matching/mentorships.html", {"live": live, "past": past})
@@ -410,6 +418,7 @@ def _mentorship_page(
             "has_terms": bool(mentorship.frequency),
             **closing_panel(mentorship=mentorship, user=user),
             **session_panel(mentorship=mentorship, user=user, now=timezone.now()),
+            **checkin_panel(mentorship=mentorship, user=user, now=timezone.now()),
         },
         status=status,
     )

@@ -19,6 +19,7 @@ from profiles.api import (
     PersonaView,
     SkillViewSet,
 )
+from sessions_app.api.checkins import CheckInViewSet
 from sessions_app.api.sessions import SessionViewSet
 
 # Admin log-in goes through allauth (its rate limits, its log-in page).
@@ -36,6 +37,7 @@ router.register("industries", IndustryViewSet, basename="industry")
 router.register("requests", RequestViewSet, basename="request")
 router.register("mentorships", MentorshipViewSet, basename="mentorship")
 router.register("sessions", SessionViewSet, basename="session")
+router.register("checkins", CheckInViewSet, basename="checkin")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -298,6 +298,8 @@ def set_goal_status(*, goal: Goal, status: str) -> bool:
     goal.save(update_fields=["status", "achieved_at"])
     # Only active goals' skills count for matching.
     mark_profiles_changed(user_ids=[goal.owner_id])
+    if just_achieved:
+        _celebrate_with_mentors(goal=goal)
     return just_achieved
 
 
@@ -319,7 +321,24 @@ def set_milestone_done(*, milestone: Milestone, done: bool) -> bool:
     just_done = done and milestone.done_at is None
     milestone.done_at = (milestone.done_at or timezone.now()) if done else None
     milestone.save(update_fields=["done_at"])
+    if just_done:
+        _celebrate_with_mentors(milestone=milestone)
     return just_done
+
+
+def _celebrate_with_mentors(
+    *, goal: Goal | None = None, milestone: Milestone | None = None
+) -> None:
+    """Tell the mentors of the goal's live mentorships (the goals page, the API and check-ins
+    all come through here, so none of them can forget)."""
+    # Imported here: sessions_app imports profiles at module level, so importing
+    # it back at the top of this module would be an import cycle.
+    from sessions_app.services.checkins import celebrate_goal, celebrate_milestone
+
+    if goal is not None:
+        celebrate_goal(goal=goal)
+    if milestone is not None:
+        celebrate_milestone(milestone=milestone)
 
 
 def delete_milestone(*, milestone: Milestone) -> None:

@@ -512,7 +512,7 @@ def goal_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except RuleViolation as error:
         messages.error(request, error.message)
         return redirect("profiles:goals")
-    celebrate = f"Goal achieved: {goal.title}. Well done!" if just_achieved else ""
+    celebrate = f"🎉 Goal achieved: {goal.title}. Well done!" if just_achieved else ""
     if request.htmx:
         return _goal_card(request, goal.pk, celebrate=celebrate)
     if celebrate:
@@ -563,7 +563,7 @@ def milestone_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     just_done = services.set_milestone_done(
         milestone=milestone, done=request.POST.get("done") == "1"
     )
-    celebrate = f"Milestone reached: {milestone.title}. Keep going!" if just_done else ""
+    celebrate = f"🎉 Milestone reached: {milestone.title}. Keep going!" if just_done else ""
     if request.htmx:
         return _goal_card(request, milestone.goal_id, celebrate=celebrate)
     if celebrate:

@@ -154,6 +154,8 @@ class CheckIn(models.Model):
     milestones_done = models.ManyToManyField("profiles.Milestone", blank=True, related_name="+")
     mentor_comment = models.TextField(max_length=2000, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The form's one-time token: a double submit of the same form saves one check-in.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -161,6 +163,9 @@ class CheckIn(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__gte=1, progress__lte=5), name="checkin_progress_1_5"
+            ),
+            models.UniqueConstraint(
+                fields=("mentorship", "form_token"), name="checkin_form_token_once"
             ),
         ]
         indexes = [models.Index(fields=("mentorship", "-created_at"), name="checkin_recent")]

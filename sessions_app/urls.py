@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from sessions_app.views import closing, sessions
+from sessions_app.views import checkins, closing, sessions
 
 app_name = "sessions_app"
 
@@ -35,4 +35,12 @@ urlpatterns: list[URLPattern] = [
         name="session_private_note",
     ),
     path("sessions/<int:pk>/invite.ics", sessions.session_ics, name="session_ics"),
+    path("mentorships/<int:pk>/checkins/", checkins.checkins, name="checkins"),
+    path("mentorships/<int:pk>/checkins/new/", checkins.checkin_new, name="checkin_new"),
+    path("checkins/<int:pk>/", checkins.checkin, name="checkin"),
+    path(
+        "checkins/<int:pk>/acknowledge/",
+        checkins.checkin_acknowledge,
+        name="checkin_acknowledge",
+    ),
 ]

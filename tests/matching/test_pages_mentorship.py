@@ -93,8 +93,10 @@ def test_the_list_costs_the_same_queries_for_any_number_of_mentorships(
     client.force_login(world.ben)
 
     # session, user, the mentorships (with both people and the request's goal), the
-    # notification badge, and the navigation's inbox count and mentorships link.
-    with django_assert_num_queries(5):
+    # health facts (sessions and check-ins aggregated per mentorship) and the last three
+    # ratings of each, the notification badge, and the navigation's inbox count and
+    # mentorships link.
+    with django_assert_num_queries(7):
         response = client.get(reverse("matching:mentorships"))
     assert len(response.context["live"]) == 1 + extra
 
