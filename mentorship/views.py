@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -16,6 +17,8 @@ from mentorship import health
 from mentorship.notifications.selectors import list_notifications_for_recipient
 from mentorship.types import AuthenticatedHttpRequest
 from profiles import selectors as profile_selectors
+from sessions_app.selectors import dashboard as rhythm
+from sessions_app.selectors.sessions import upcoming_sessions_for_user
 
 
 @require_safe
@@ -49,7 +52,17 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         waiting = list(
             list_requests_received(user=request.user).prefetch_related(None)[: WAITING_SHOWN + 1]
         )
-    live = [row for row in mentorship_rows(request.user) if row.mentorship.is_live]
+    live = [
+        row for row in mentorship_rows(request.user, with_health=True) if row.mentorship.is_live
+    ]
+    now = timezone.now()
+    agenda = {}
+    if live:
+        agenda = {
+            "next_sessions": upcoming_sessions_for_user(user=request.user, now=now),
+            "sessions_to_answer": rhythm.sessions_to_answer(user=request.user),
+            "checkins": rhythm.checkin_duties(user=request.user, today=timezone.localdate(now)),
+        }
     return render(
         request,
         "pages/dashboard.html",
@@ -65,6 +78,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "waiting": [(item, waited(item)) for item in waiting[:WAITING_SHOWN]],
             "more_waiting": len(waiting) > WAITING_SHOWN,
             "live_mentorships": live,
+            "goal_progress": rhythm.goal_progress(user=request.user) if profile.is_mentee else [],
+            **agenda,
         },
     )
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from sessions_app.models import Session, SessionOption
+from sessions_app.admin_checkins import CheckInAdmin
+from sessions_app.admin_closing import ReflectionAdmin
+from sessions_app.models import CheckIn, Reflection, Session, SessionOption
 
 
 class SessionOptionInline(admin.TabularInline[SessionOption, Session]):
@@ -26,3 +28,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
     date_hierarchy = "starts_at"
     inlines = (SessionOptionInline,)
+
+
+admin.site.register(CheckIn, CheckInAdmin)
+admin.site.register(Reflection, ReflectionAdmin)

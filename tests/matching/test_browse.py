@@ -401,8 +401,8 @@ def test_the_mentee_dashboard_costs_the_same_queries(
 
     # The dashboard's 13 (see the notifications tests), plus the data versions,
     # the mentors already asked, the three best mentors' rows and the mentee's
-    # recent requests (test_pages_compose).
-    with django_assert_num_queries(17):
+    # recent requests (test_pages_compose), and the progress of the mentee's goals.
+    with django_assert_num_queries(18):
         response = client.get(reverse("dashboard"))
     assert len(response.context["top_matches"].matches) == (3 if extra else 2)
 

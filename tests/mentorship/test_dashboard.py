@@ -73,8 +73,9 @@ def test_the_mentor_dashboard_costs_the_same_queries_however_many_wait(
     # session, user, notifications, own profile (lookup, then with user and industry),
     # its languages, expertise, mentor industries and availability, goals-and-persona
     # flags, unread badge, the waiting requests with their mentees, the live
-    # mentorships with both people, and the navigation's counts
-    with django_assert_num_queries(14):
+    # mentorships with both people and their health facts (2), the next sessions, the
+    # session proposals to answer, the check-in duties, and the navigation's counts
+    with django_assert_num_queries(19):
         html = client.get(reverse("dashboard")).content.decode()
     section = html.split('id="waiting-title"')[1].split("</section>")[0]
     assert section.count("Question number ") == min(waiting, 5)

@@ -256,8 +256,9 @@ def test_the_mentorship_page_keeps_a_bounded_query_count(
 
     # session, user, the mentorship with both people, its goals and their milestones;
     # then the panel's four: the latest check-ins and their milestones, the health facts
-    # and the last ratings; the notification badge and the navigation.
-    with django_assert_num_queries(11):
+    # and the last ratings; the sessions panel's sessions (none, so no options);
+    # the notification badge and the navigation.
+    with django_assert_num_queries(12):
         response = client.get(reverse("matching:mentorship", args=[pair.mentorship.pk]))
 
     assert len(response.context["checkins_latest"]) == 3

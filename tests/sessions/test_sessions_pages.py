@@ -503,7 +503,7 @@ def test_the_panel_shows_the_next_session_and_what_waits_for_you(client, world, 
     assert reverse("sessions_app:session_new", args=[mentorship.pk]) in html
 
 
-@pytest.mark.parametrize(("extra", "queries"), [(0, 8), (1, 9), (3, 9)])
+@pytest.mark.parametrize(("extra", "queries"), [(0, 11), (1, 12), (3, 12)])
 def test_the_mentorship_page_costs_the_same_queries_with_any_number_of_sessions(
     client, world, mentorship, django_assert_num_queries, extra, queries
 ):
@@ -514,7 +514,8 @@ def test_the_mentorship_page_costs_the_same_queries_with_any_number_of_sessions(
 
     # session, user, the mentorship (both people, profiles, programme, request goal),
     # its goals, their milestones, the panel's sessions, their options (skipped when
-    # there is no session), the notification badge, the navigation's mentor state.
+    # there is no session), the check-ins panel's three (latest check-ins, health facts,
+    # last ratings), the notification badge, the navigation's mentor state.
     with django_assert_num_queries(queries):
         response = client.get(reverse("matching:mentorship", args=[mentorship.pk]))
     assert response.status_code == 200

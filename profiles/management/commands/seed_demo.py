@@ -1475,9 +1475,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
         self.stdout.write("  admin@example.com   staff: /admin/ and everything else")
         self.stdout.write("  mentee@example.com  a mentee, well matched with mentor@")
-        self.stdout.write(
-            "  mentor@example.com  a mentor, who mentors mentee1@ already"
-        )
+        self.stdout.write("  mentor@example.com  a mentor, who mentors mentee1@ already")
         mentors = User.objects.filter(email__regex=r"^mentor[0-9]+@example\.com$").count()
         mentees = User.objects.filter(email__regex=r"^mentee[0-9]+@example\.com$").count()
         if mentors:
