@@ -110,11 +110,13 @@ def _session_messages(now: datetime) -> list[_Message]:
         ):
             continue
         for person in _people(session.mentorship):
+            # The sequence grows with each reschedule: a new time is a new reminder.
+            key = f"session_reminder:{session.pk}:{session.sequence}:{person.pk}"
             messages.append(
                 _Message(
                     "session_reminders",
-                    f"session_reminder:{session.pk}:{session.sequence}:{person.pk}",
-                    _sender(_remind_of_session, session=session, person=person, now=now),
+                    key,
+                    _sender(_remind_of_session, key=key, session=session, person=person, now=now),
                 )
             )
     return messages
@@ -161,10 +163,11 @@ def _checkin_messages(mentorship: Any, today: date, staff: list[User]) -> list[_
         return [
             _Message(
                 "at_risk",
-                f"pair_at_risk:{m}:{due_on}:{person.pk}",
-                _sender(_flag_pair, mentorship=mentorship, person=person, stage=stage),
+                key,
+                _sender(_flag_pair, key=key, mentorship=mentorship, person=person, stage=stage),
             )
             for person in staff
+            for key in [f"pair_at_risk:{m}:{due_on}:{person.pk}"]
         ]
     key = {
         "due": f"checkin_due:{m}:{due_on}",
@@ -180,20 +183,26 @@ def _checkin_messages(mentorship: Any, today: date, staff: list[User]) -> list[_
     ]
 
 
+def _nudges(kind: str, mentorship: Any, key_part: str, **extra: Any) -> list[_Message]:
+    """The same nudge to both people, keyed `<kind>:<mentorship>[:<part>]:<person>`."""
+    counter = {"pair_quiet": "quiet", "anniversary": "anniversaries"}.get(kind, kind)
+    prefix = f"{kind}:{mentorship.pk}" + (f":{key_part}" if key_part else "")
+    return [
+        _Message(
+            counter,
+            key,
+            _sender(_nudge, kind=kind, key=key, mentorship=mentorship, person=person, **extra),
+        )
+        for person in _people(mentorship)
+        for key in [f"{prefix}:{person.pk}"]
+    ]
+
+
 def _pair_messages(mentorship: Any, now: datetime, today: date) -> list[_Message]:
     messages: list[_Message] = []
-    m = mentorship.pk
-    people = _people(mentorship)
     first_due = mentorship.started_at + timedelta(days=settings.FIRST_SESSION_DAYS)
     if not mentorship.has_session and now >= first_due:
-        messages += [
-            _Message(
-                "no_first_session",
-                f"no_first_session:{m}:{person.pk}",
-                _sender(_nudge, kind="no_first_session", mentorship=mentorship, person=person),
-            )
-            for person in people
-        ]
+        messages += _nudges("no_first_session", mentorship, "")
     last_contact = max(
         moment
         for moment in (
@@ -206,31 +215,13 @@ def _pair_messages(mentorship: Any, now: datetime, today: date) -> list[_Message
     )
     if now - last_contact >= timedelta(days=settings.QUIET_DAYS):
         since = _day(last_contact)
-        messages += [
-            _Message(
-                "quiet",
-                # Once per quiet spell: new contact starts a new spell with a new date.
-                f"pair_quiet:{m}:{since}:{person.pk}",
-                _sender(
-                    _nudge, kind="pair_quiet", mentorship=mentorship, person=person, since=since
-                ),
-            )
-            for person in people
-        ]
+        # Once per quiet spell: new contact starts a new spell with a new date.
+        messages += _nudges("pair_quiet", mentorship, since.isoformat(), since=since)
     reached = schedule.anniversaries_reached(started_on=_day(mentorship.started_at), today=today)
     if reached:
         # Only the latest: a pair imported at four months hears of three, not of one too.
         months = reached[-1]
-        messages += [
-            _Message(
-                "anniversaries",
-                f"anniversary:{m}:{months}:{person.pk}",
-                _sender(
-                    _nudge, kind="anniversary", mentorship=mentorship, person=person, months=months
-                ),
-            )
-            for person in people
-        ]
+        messages += _nudges("anniversary", mentorship, str(months), months=months)
     return messages
 
 
@@ -241,14 +232,14 @@ def _sender(function: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
 # --- The messages -----------------------------------------------------------------------------
 
 
-def _remind_of_session(*, session: Session, person: User, now: datetime) -> None:
+def _remind_of_session(*, key: str, session: Session, person: User, now: datetime) -> None:
     assert session.starts_at is not None
     zone = _zone_name(person)
     other = _other(session.mentorship, person)
     notify(
         recipient=person,
         kind="session_reminder",
-        key=f"session_reminder:{session.pk}:{session.sequence}:{person.pk}",
+        key=key,
         context={
             "other_name": other.display_name,
             "other_short": other.get_short_name(),
@@ -286,11 +277,13 @@ def _remind_of_checkin(*, mentorship: Mentorship, key: str, stage: schedule.Chec
     )
 
 
-def _flag_pair(*, mentorship: Mentorship, person: User, stage: schedule.CheckinStage) -> None:
+def _flag_pair(
+    *, key: str, mentorship: Mentorship, person: User, stage: schedule.CheckinStage
+) -> None:
     notify(
         recipient=person,
         kind="pair_at_risk",
-        key=f"pair_at_risk:{mentorship.pk}:{stage.due_on}:{person.pk}",
+        key=key,
         context={
             "mentee_name": mentorship.mentee.display_name,
             "mentor_name": mentorship.mentor.display_name,
@@ -301,7 +294,7 @@ def _flag_pair(*, mentorship: Mentorship, person: User, stage: schedule.CheckinS
     )
 
 
-def _nudge(*, kind: str, mentorship: Any, person: User, **extra: Any) -> None:
+def _nudge(*, kind: str, key: str, mentorship: Any, person: User, **extra: Any) -> None:
     other = _other(mentorship, person)
     context: dict[str, Any] = {
         "other_name": other.display_name,
@@ -309,15 +302,12 @@ def _nudge(*, kind: str, mentorship: Any, person: User, **extra: Any) -> None:
         "is_mentee": person.pk == mentorship.mentee_id,
         "started_on": f"{mentorship.started_at:%d %B %Y}",
     }
-    key = f"{kind}:{mentorship.pk}:{person.pk}"
     if kind == "pair_quiet":
         since: date = extra["since"]
         context["since"] = f"{since:%A} {since.day} {since:%B}"
         context["days"] = settings.QUIET_DAYS
-        key = f"pair_quiet:{mentorship.pk}:{since}:{person.pk}"
     elif kind == "anniversary":
         context["months"] = extra["months"]
-        key = f"anniversary:{mentorship.pk}:{extra['months']}:{person.pk}"
     elif kind == "no_first_session":
         context["days"] = settings.FIRST_SESSION_DAYS
     notify(
@@ -336,7 +326,9 @@ def sweep_pairs(*, now: datetime | None = None) -> PairSweep:
     """Send every reminder, nudge and flag that is due, each exactly once."""
     now = now or timezone.now()
     today = _day(now)
-    staff = list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))
+    staff = list(
+        User.objects.filter(is_staff=True, is_active=True).select_related("profile").order_by("pk")
+    )
     due = _session_messages(now)
     for mentorship in _mentorship_facts(now):
         due += _checkin_messages(mentorship, today, staff)
