@@ -163,3 +163,21 @@ def test_start_is_the_story_start(clock):
     from django.utils import timezone
 
     assert timezone.now() == START
+
+
+def test_a_dst_change_between_booking_and_session_keeps_the_local_time_right(clock, pair):
+    # Booked in winter time (LA is UTC-8 until Sunday 8 March); the session is
+    # on Tuesday 10 March at 16:00 UTC, which is 09:00 in LA on summer time (UTC-7).
+    session_at = datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
+    session = book(pair, session_at, confirmed_at=START)
+    at(clock, days=7, hours=8)  # Monday 9 March, 17:00 UTC
+    sweep_pairs()
+
+    ben = _reminders(session.pk)[pair.mentor_id]
+    assert "Tuesday 10 March at 09:00" in ben.body
+    event = Calendar.from_ical(ben.attachments[0]["content"]).walk("VEVENT")[0]
+    start = event.decoded("dtstart")
+    assert start.utcoffset() == timedelta(hours=-7)
+    assert start == session_at
+    # Tokyo has no daylight saving: 01:00 on Wednesday.
+    assert "Wednesday 11 March at 01:00" in _reminders(session.pk)[pair.mentee_id].body
