@@ -4,6 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
@@ -27,8 +28,6 @@ app.conf.update(
     timezone="UTC",
 )
 app.autodiscover_tasks()
-# Task modules not named tasks.py, one line per module name.
-app.autodiscover_tasks(related_name="tasks_closing")
 
 
 @app.on_after_configure.connect
@@ -60,7 +59,26 @@ def schedule_periodic_tasks(sender: Celery, **kwargs: Any) -> None:
     # overlapping runs change and tell once.
     sender.add_periodic_task(
         3600,
-        sender.signature("sessions_app.tasks_closing.resume_due_mentorships"),
+        sender.signature("sessions_app.tasks.resume_due_mentorships"),
         name="resume-due-mentorships",
+        expires=3600,
+    )
+    # Keep pairs alive: session reminders with the invite, check-ins due and
+    # reminded, pairs flagged to staff, no first session, gone quiet and
+    # anniversaries. Each message has a unique outbox key, so repeated or
+    # overlapping sweeps (or one after a broker outage) send it once.
+    sender.add_periodic_task(
+        settings.PAIR_SWEEP_SECONDS,
+        sender.signature("sessions_app.tasks.sweep_pairs"),
+        name="sweep-pairs",
+        expires=settings.PAIR_SWEEP_SECONDS,
+    )
+    # Daily digests: hourly, on the hour, so each person's digest goes out in
+    # the hour their local clock reaches DIGEST_HOUR (time zones differ by whole
+    # or half hours; a half-hour zone gets it at the next run, within the hour).
+    sender.add_periodic_task(
+        crontab(minute="0"),
+        sender.signature("sessions_app.tasks.send_digests"),
+        name="send-digests",
         expires=3600,
     )

@@ -101,6 +101,10 @@ def _update_profile(user: User, fields: dict[str, Any]) -> None:
     languages = fields.pop("languages", None)
     expertise = fields.pop("expertise", None)
     mentor_industries = fields.pop("mentor_industries", None)
+    email_frequency = fields.pop("email_frequency", None)
+    if email_frequency is not None:
+        # Its own service: switching releases what was held for the digest.
+        services.set_email_frequency(user=user, frequency=email_frequency)
     profile = services.ensure_profile(user=user)
     services.update_profile(
         profile=profile,

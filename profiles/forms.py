@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from profiles import selectors
 from profiles.availability import WEEKDAYS, Window, window_problems
 from profiles.models import (
+    EmailFrequency,
     Format,
     Frequency,
     Goal,
@@ -390,3 +391,33 @@ class BaseWindowFormSet(forms.BaseFormSet):
         problems = window_problems(self.windows())
         if problems:
             raise ValidationError(problems)
+
+
+EMAIL_FREQUENCY_HELP = {
+    EmailFrequency.IMMEDIATELY: "Each notification by email as it happens.",
+    EmailFrequency.DAILY: "One email a day at {hour}:00 your time with everything new. "
+    "Session reminders, invites and requests that need an answer still come at once.",
+    EmailFrequency.ESSENTIALS: "Only what needs you soon: requests, answers, session invites "
+    "and reminders. Everything else stays in your notifications here.",
+}
+
+
+class EmailFrequencyForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label="How should we email you?",
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, digest_hour: int = 8, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.explanations = {
+            value: text.format(hour=f"{digest_hour:02d}")
+            for value, text in EMAIL_FREQUENCY_HELP.items()
+        }
+
+    def options(self) -> list[tuple[Any, str]]:
+        """Each radio button with the sentence that explains it."""
+        return [
+            (choice, self.explanations[choice.data["value"]]) for choice in self["email_frequency"]
+        ]

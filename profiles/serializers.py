@@ -130,6 +130,7 @@ class ProfileSerializer(serializers.ModelSerializer[Profile]):
             "how_i_can_help",
             "session_minutes",
             "session_frequency",
+            "email_frequency",
             "languages",
             "expertise",
             "onboarding_completed_at",

@@ -18,11 +18,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from mentorship.exceptions import LimitReached, RuleViolation
-from mentorship.notifications.services import notify
+from mentorship.notifications.services import notify, release_held
 from profiles.availability import Window, window_problems
 from profiles.models import (
     AvailabilityWindow,
     DataClock,
+    EmailFrequency,
     Expertise,
     Goal,
     Industry,
@@ -457,4 +458,27 @@ def resume_mentoring(*, user: User) -> Profile:
         update_fields=["accepting_mentees", "paused_until", "expiry_streak_since", "updated_at"]
     )
     mark_profiles_changed(profile_ids=[profile.pk])
+    return profile
+
+
+# --- Email frequency ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_email_frequency(*, user: User, frequency: str) -> Profile:
+    """Choose how notifications reach the inbox; what was held for the digest is not lost."""
+    if frequency not in EmailFrequency.values:
+        raise RuleViolation("Choose one of the three email options.", code="invalid_frequency")
+    ensure_profile(user=user)
+    profile = Profile.objects.select_for_update().get(user=user)
+    if profile.email_frequency == frequency:
+        return profile
+    profile.email_frequency = frequency
+    profile.save(update_fields=["email_frequency", "updated_at"])
+    if frequency == EmailFrequency.IMMEDIATELY:
+        # Everything waiting for the digest goes out now, after commit.
+        release_held(user=user, email=True)
+    elif frequency == EmailFrequency.ESSENTIALS:
+        # Waiting non-essential items stay in the app, and are not emailed.
+        release_held(user=user, email=False)
     return profile

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/<int:user_id>/", views.public_profile, name="public"),
     path("availability/", views.availability, name="availability"),
     path("persona/", views.persona, name="persona"),
+    path("email/", views.email_settings, name="email_settings"),
     path("skills/", views.skill_search, name="skill_search"),
     path("goals/", views.goal_list, name="goals"),
     path("goals/new/", views.goal_create, name="goal_create"),

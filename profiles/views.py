@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
@@ -677,4 +678,38 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         "profiles/resume.html",
         {"person": person, "profile": profile, "error": error},
         status=400 if error else 200,
+    )
+
+
+# --- Email settings ------------------------------------------------------------------------
+
+
+@login_required
+def email_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """How notifications reach the person's inbox: at once, a daily digest or essentials only."""
+    profile = services.ensure_profile(user=request.user)
+    form = forms.EmailFrequencyForm(
+        _posted(request),
+        initial={"email_frequency": profile.email_frequency},
+        digest_hour=settings.DIGEST_HOUR,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_email_frequency(
+                user=request.user, frequency=form.cleaned_data["email_frequency"]
+            )
+        except RuleViolation as error:
+            _attach(form, error, "email_frequency")
+        else:
+            messages.success(request, "Your email settings are saved.")
+            return redirect("profiles:email_settings")
+    return render(
+        request,
+        "profiles/email_settings.html",
+        {
+            "form": form,
+            "profile": profile,
+            "digest_hour": f"{settings.DIGEST_HOUR:02d}:00",
+            "session_hours": settings.SESSION_REMINDER_HOURS,
+        },
     )

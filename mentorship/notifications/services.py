@@ -9,7 +9,8 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from anymail.exceptions import AnymailAPIError
 from django.conf import settings
@@ -18,11 +19,12 @@ from django.db import transaction
 from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications.kinds import get_kind
 from mentorship.notifications.models import Notification
-from profiles.models import User
+from profiles.models import EmailFrequency, Profile, User
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,20 @@ def _template_context(recipient: User, context: dict[str, Any], url: str) -> dic
     }
 
 
+def profile_of(user: User) -> Profile | None:
+    """The person's profile: free when loaded with select_related, else one small query."""
+    related = User.profile.related
+    if related.is_cached(user):
+        # None when select_related found no profile row.
+        return cast("Profile | None", related.get_cached_value(user))
+    return Profile.objects.filter(user_id=user.pk).first()
+
+
+def _email_frequency(recipient: User) -> str:
+    profile = profile_of(recipient)
+    return profile.email_frequency if profile is not None else EmailFrequency.IMMEDIATELY
+
+
 def notify(
     *,
     recipient: User,
@@ -101,6 +117,15 @@ def notify(
         raise ValueError(f"Notification links are paths on this site, not {url!r}.")
     context = context or {}
     now = timezone.now()
+    status = Status.PENDING if send_email else Status.SENT
+    if send_email and not get_kind(kind).essential:
+        frequency = _email_frequency(recipient)
+        if frequency == EmailFrequency.ESSENTIALS:
+            # Shown in the app only; this person asked for essential email alone.
+            send_email, status = False, Status.SENT
+        elif frequency == EmailFrequency.DAILY:
+            # Waits for the person's daily digest (send_digests), not published now.
+            status = Status.HELD
     render_context = _template_context(recipient, context, url)
     subject = " ".join(_render(kind, "subject.txt", render_context).split())
     body = _render(kind, "body.txt", render_context).strip()
@@ -117,11 +142,11 @@ def notify(
             "send_email": send_email,
             "scheduled_at": scheduled_at or now,
             # In-app only: shown at once, nothing to send.
-            "status": Status.PENDING if send_email else Status.SENT,
-            "sent_at": None if send_email else now,
+            "status": status,
+            "sent_at": now if status == Status.SENT else None,
         },
     )
-    if created and send_email and notification.scheduled_at <= now:
+    if created and status == Status.PENDING and notification.scheduled_at <= now:
         transaction.on_commit(lambda: _publish_delivery(notification.pk), robust=True)
     return notification
 
@@ -313,3 +338,112 @@ def mark_read(*, user: User, notification_id: int) -> Notification:
 def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the person read; returns how many."""
     return Notification.objects.for_recipient(user).unread().update(read_at=timezone.now())
+
+
+# --- Email frequency: the daily digest and releasing held rows ----------------------------
+
+
+DIGEST_EXCERPT_CHARS = 240
+
+
+def _excerpt(body: str) -> str:
+    text = " ".join(body.split())
+    if len(text) <= DIGEST_EXCERPT_CHARS:
+        return text
+    return text[: DIGEST_EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    digests: int
+    items: int
+
+
+def _digest_for(*, recipient: User, local_date: str, now: datetime) -> int:
+    """One person's digest for one local day; returns how many held items it carried."""
+    key = f"digest:{recipient.pk}:{local_date}"
+    with transaction.atomic():
+        # Rows another run is bundling right now are skipped, never taken twice;
+        # rows held after this moment wait for tomorrow's digest.
+        held = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient=recipient, status=Status.HELD, created_at__lte=now)
+            .order_by("created_at", "id")
+        )
+        if not held or Notification.objects.filter(key=key).exists():
+            # Nothing to send, or today's digest went already: the rest waits for tomorrow.
+            return 0
+        ids = [row.pk for row in held]
+        items = [
+            {
+                "subject": row.subject,
+                "excerpt": _excerpt(row.body),
+                "url": f"{settings.SITE_URL}{row.url}" if row.url else "",
+            }
+            for row in held
+        ]
+        digest = notify(
+            recipient=recipient,
+            kind="digest",
+            key=key,
+            context={
+                "count": len(items),
+                "items": items,
+                "ids": ids,
+                "date": local_date,
+                "settings_url": f"{settings.SITE_URL}{reverse('profiles:email_settings')}",
+            },
+            url=reverse("notifications:list"),
+        )
+        if digest.context.get("ids") != ids:
+            # An overlapping run wrote today's digest with other rows first; ours
+            # stay held (nothing lost) and go out tomorrow.
+            transaction.set_rollback(True)
+            return 0
+        Notification.objects.filter(pk__in=ids, status=Status.HELD).update(
+            status=Status.SENT, sent_at=now
+        )
+    return len(ids)
+
+
+def send_digests(*, now: datetime | None = None) -> DigestRun:
+    """Email each person their held notifications once a day, at DIGEST_HOUR their time."""
+    now = now or timezone.now()
+    waiting = (
+        Notification.objects.filter(status=Status.HELD, created_at__lte=now)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    people = User.objects.filter(pk__in=waiting, is_active=True).select_related("profile")
+    digests = items = 0
+    for person in people:
+        profile = profile_of(person)
+        zone = ZoneInfo(profile.time_zone if profile is not None else "UTC")
+        local = now.astimezone(zone)
+        if local.hour < settings.DIGEST_HOUR:
+            continue
+        carried = _digest_for(recipient=person, local_date=local.date().isoformat(), now=now)
+        if carried:
+            digests += 1
+            items += carried
+    return DigestRun(digests=digests, items=items)
+
+
+@transaction.atomic
+def release_held(*, user: User, email: bool) -> int:
+    """Let go of a person's held notifications: email them now, or keep them in the app only."""
+    now = timezone.now()
+    held = Notification.objects.select_for_update().filter(recipient=user, status=Status.HELD)
+    ids = list(held.values_list("id", flat=True))
+    if not ids:
+        return 0
+    rows = Notification.objects.filter(pk__in=ids, status=Status.HELD)
+    if not email:
+        return rows.update(status=Status.SENT, send_email=False, sent_at=now)
+    released = rows.update(status=Status.PENDING, scheduled_at=now)
+    for notification_id in ids:
+        transaction.on_commit(
+            lambda pk=notification_id: _publish_delivery(pk),  # type: ignore[misc]
+            robust=True,
+        )
+    return released

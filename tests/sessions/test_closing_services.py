@@ -22,7 +22,7 @@ from mentorship.notifications.models import Notification
 from profiles.models import Goal
 from sessions_app.models import GoalOutcome, Reflection, Session
 from sessions_app.services import closing
-from sessions_app.tasks_closing import resume_due_mentorships as sweep_task
+from sessions_app.tasks import resume_due_mentorships as sweep_task
 from tests.matching.inbox_world import send
 from tests.matching.people import language, person
 from tests.matching.test_requests import run_together
