@@ -30,7 +30,7 @@ rules do not apply to them. Advice is phrased for the viewer's role
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sessions_app import schedule
 
@@ -80,26 +80,6 @@ class Health:
     label: str
     reasons: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
-
-
-def checkin_due_on(
-    *,
-    frequency: str,
-    started_at: datetime,
-    resumed_at: datetime | None,
-    last_checkin_at: datetime | None,
-) -> date:
-    """The date the next check-in is due: one cadence after the latest of the start, the
-    last resume and the last check-in (the rules of `sessions_app.schedule`)."""
-    started_on = started_at.date()
-    if resumed_at is not None:
-        started_on = max(started_on, resumed_at.date())
-    last_on = last_checkin_at.date() if last_checkin_at is not None else None
-    if last_on is not None and last_on < started_on:
-        last_on = None
-    return schedule.next_checkin_due(
-        frequency=frequency, started_on=started_on, last_checkin_on=last_on
-    )
 
 
 def _days(count: int) -> str:
@@ -167,7 +147,7 @@ def assess(
             },
         )
 
-    due_on = checkin_due_on(
+    due_on = schedule.checkin_due_on(
         frequency=facts.frequency,
         started_at=facts.started_at,
         resumed_at=facts.resumed_at,

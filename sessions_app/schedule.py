@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
 # "When needed" and an unwritten agreement still get a gentle rhythm.
@@ -26,17 +26,29 @@ def cadence_days(frequency: str) -> int:
     return CADENCE_DAYS.get(frequency, DEFAULT_CADENCE_DAYS)
 
 
-def checkin_anchor(
-    *, started_at: datetime, resumed_at: datetime | None, last_checkin_at: datetime | None
-) -> date:
-    """The day the check-in rhythm counts from: the latest of start, resume and last check-in."""
-    return max(stamp for stamp in (started_at, resumed_at, last_checkin_at) if stamp).date()
-
-
 def next_checkin_due(*, frequency: str, started_on: date, last_checkin_on: date | None) -> date:
     """The next check-in date: one cadence after the last check-in, or after the start."""
     anchor = last_checkin_on or started_on
     return anchor + timedelta(days=cadence_days(frequency))
+
+
+def checkin_due_on(
+    *,
+    frequency: str,
+    started_at: datetime,
+    resumed_at: datetime | None,
+    last_checkin_at: datetime | None,
+) -> date:
+    """The date the next check-in is due: one cadence after the latest of the start, the
+    last resume and the last check-in (UTC dates). A check-in written before a pause
+    does not count after the pair resumed."""
+    started_on = started_at.astimezone(UTC).date()
+    if resumed_at is not None:
+        started_on = max(started_on, resumed_at.astimezone(UTC).date())
+    last_on = last_checkin_at.astimezone(UTC).date() if last_checkin_at is not None else None
+    if last_on is not None and last_on < started_on:
+        last_on = None
+    return next_checkin_due(frequency=frequency, started_on=started_on, last_checkin_on=last_on)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from matching.models import Mentorship
 from profiles.models import Milestone, User
 from sessions_app import schedule
-from sessions_app.health import checkin_due_on
 from sessions_app.models import CheckIn
+from sessions_app.schedule import checkin_due_on
 from sessions_app.selectors.health import health_for_mentorships
 
 PANEL_LATEST = 3

@@ -72,24 +72,22 @@ def checkin_duties(*, user: User, today: date, soon_days: int = 3) -> CheckinDut
     due, to_answer = [], []
     for mentorship in mentorships:
         if mentorship.mentee_id == user.pk:
-            anchor = schedule.checkin_anchor(
+            due_on = schedule.checkin_due_on(
+                frequency=mentorship.frequency,
                 started_at=mentorship.started_at,
                 resumed_at=mentorship.resumed_at,
-                last_checkin_at=mentorship.last_checkin,  # type: ignore[attr-defined]
-            )
-            due_on = schedule.next_checkin_due(
-                frequency=mentorship.frequency, started_on=anchor, last_checkin_on=None
+                last_checkin_at=mentorship.last_checkin,
             )
             if due_on <= today + timedelta(days=soon_days):
                 stage = schedule.checkin_stage(due_on=due_on, today=today)
                 due.append(CheckinDue(mentorship, mentorship.mentor, stage))
-        elif mentorship.unanswered:  # type: ignore[attr-defined]
+        elif mentorship.unanswered:
             to_answer.append(
                 CheckinToAnswer(
                     mentorship,
                     mentorship.mentee,
-                    mentorship.unanswered,  # type: ignore[attr-defined]
-                    mentorship.latest_unanswered,  # type: ignore[attr-defined]
+                    mentorship.unanswered,
+                    mentorship.latest_unanswered,
                 )
             )
     return CheckinDuties(due=due, to_answer=to_answer)
@@ -116,7 +114,4 @@ def goal_progress(*, user: User, limit: int = 4) -> list[GoalProgress]:
         )
         .order_by("priority", "created_at")[:limit]
     )
-    return [
-        GoalProgress(goal, goal.milestones_done, goal.milestones_total)  # type: ignore[attr-defined]
-        for goal in goals
-    ]
+    return [GoalProgress(goal, goal.milestones_done, goal.milestones_total) for goal in goals]

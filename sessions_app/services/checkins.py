@@ -14,8 +14,8 @@ from mentorship.exceptions import Conflict, RuleViolation
 from mentorship.notifications.services import notify
 from profiles.models import Goal, Milestone, User
 from profiles.services import set_milestone_done
-from sessions_app.health import checkin_due_on
 from sessions_app.models import CheckIn
+from sessions_app.schedule import checkin_due_on
 
 
 def record_checkin(

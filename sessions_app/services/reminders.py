@@ -143,15 +143,11 @@ def _mentorship_facts(now: datetime) -> list[Mentorship]:
 
 
 def _checkin_messages(mentorship: Any, today: date, staff: list[User]) -> list[_Message]:
-    started_on = max(
-        _day(moment) for moment in (mentorship.started_at, mentorship.resumed_at) if moment
-    )
-    last_checkin_on = _day(mentorship.last_checkin_at) if mentorship.last_checkin_at else None
-    if last_checkin_on is not None and last_checkin_on < started_on:
-        # A check-in before a pause does not count after the pair resumed.
-        last_checkin_on = None
-    due_on = schedule.next_checkin_due(
-        frequency=mentorship.frequency, started_on=started_on, last_checkin_on=last_checkin_on
+    due_on = schedule.checkin_due_on(
+        frequency=mentorship.frequency,
+        started_at=mentorship.started_at,
+        resumed_at=mentorship.resumed_at,
+        last_checkin_at=mentorship.last_checkin_at,
     )
     stage = schedule.checkin_stage(due_on=due_on, today=today)
     # Only the stage reached today: a sweep that missed days sends the latest

@@ -20,8 +20,8 @@ from mentorship.exceptions import DomainError
 from mentorship.types import AuthenticatedHttpRequest
 from sessions_app import schedule
 from sessions_app.forms_checkins import AcknowledgeForm, CheckInForm
-from sessions_app.health import checkin_due_on
 from sessions_app.models import CheckIn
+from sessions_app.schedule import checkin_due_on
 from sessions_app.selectors import checkins as selectors
 from sessions_app.services import checkins as services
 

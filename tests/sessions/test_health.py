@@ -10,8 +10,9 @@ import pytest
 
 from matching.models import Mentorship
 from profiles.models import User
-from sessions_app.health import HealthFacts, assess, checkin_due_on
+from sessions_app.health import HealthFacts, assess
 from sessions_app.models import Session
+from sessions_app.schedule import checkin_due_on
 from sessions_app.selectors.health import health_for_mentorships, list_at_risk
 from tests.sessions.checkins_world import Pair, build_pair, checkin, session, started
 
