@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from profiles.availability import (
@@ -275,16 +276,21 @@ def test_more_people_add_no_query_per_person(db):
     assert many < 60
 
 
-def test_mentor_at_example_com_already_mentors_mentee1_with_a_rhythm_to_show(db):
+def test_mentor_at_example_com_already_mentors_someone_with_a_rhythm_to_show(client, db):
     from matching.models import Mentorship
     from sessions_app.models import Session
 
-    _seed("--mentors", "1", "--mentees", "2")
-    _seed("--mentors", "1", "--mentees", "2")
+    _seed("--mentors", "1", "--mentees", "40", "--seed", "1")
+    _seed("--mentors", "1", "--mentees", "40", "--seed", "1")
 
     [mentorship] = Mentorship.objects.all()
     assert mentorship.mentor.email == "mentor@example.com"
-    assert mentorship.mentee.email == "mentee1@example.com"
+    assert mentorship.mentee.email.startswith("mentee")
+    # Another time zone, and free hours in common: proposing a session has suggestions.
+    assert mentorship.mentor.profile.time_zone != mentorship.mentee.profile.time_zone
+    client.force_login(mentorship.mentor)
+    page = client.get(reverse("sessions_app:session_new", args=[mentorship.pk]))
+    assert 'name="suggested"' in page.content.decode()
     assert mentorship.agreement_confirmed
     statuses = sorted(mentorship.sessions.values_list("status", flat=True))
     assert statuses == [Session.Status.COMPLETED, Session.Status.CONFIRMED]

@@ -1226,15 +1226,46 @@ class Command(BaseCommand):
             stamp_unversioned_profiles()
         return created
 
+    def _demo_mentee(self, mentor: User, now: datetime) -> User | None:
+        """The first generated mentee in another time zone who shares free hours with
+        mentor@ (so proposing a session has times to suggest), else the first one."""
+        from profiles.availability import shared_hours, week_start_for
+
+        # The first few dozen are plenty to find one, at any size of demo data.
+        emails = [f"mentee{n}{DEMO_DOMAIN}" for n in range(1, 41)]
+        people = {
+            user.pk: user
+            for user in User.objects.filter(email__in=[*emails, mentor.email]).select_related(
+                "profile"
+            )
+        }
+        windows: dict[int, list[Window]] = {pk: [] for pk in people}
+        for user_id, *window in AvailabilityWindow.objects.filter(
+            profile__user_id__in=people
+        ).values_list("profile__user_id", "weekday", "start_minute", "end_minute"):
+            windows[user_id].append(Window(*window))
+        my_zone, week = mentor.profile.time_zone, week_start_for(now)
+        by_email = {user.email: user for user in people.values()}
+        candidates = [by_email[email] for email in emails if email in by_email]
+        for mentee in candidates:
+            zone = mentee.profile.time_zone
+            shared = shared_hours(windows[mentor.pk], my_zone, windows[mentee.pk], zone, week)
+            if zone != my_zone and shared >= 2:
+                return mentee
+        return candidates[0] if candidates else None
+
     def _seed_mentorship(self, now: datetime) -> None:
-        """mentor@ already mentors mentee1@: a pair three weeks in, with a session
-        behind them, one booked, and a check-in, so the rhythm pages have a story."""
+        """mentor@ already mentors a generated mentee in another time zone: a pair three
+        weeks in, with a session behind them, one booked, and a check-in, so the rhythm
+        pages have a story."""
         from matching.models import Mentorship
         from sessions_app.models import CheckIn, Session
 
         mentor = User.objects.filter(email="mentor@example.com").first()
-        mentee = User.objects.filter(email=f"mentee1{DEMO_DOMAIN}").first()
-        if mentor is None or mentee is None or Mentorship.objects.filter(mentor=mentor).exists():
+        if mentor is None or Mentorship.objects.filter(mentor=mentor).exists():
+            return
+        mentee = self._demo_mentee(mentor, now)
+        if mentee is None:
             return
         started = now - timedelta(days=20)
         mentorship = Mentorship.objects.create(
@@ -1475,7 +1506,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD})")
         self.stdout.write("  admin@example.com   staff: /admin/ and everything else")
         self.stdout.write("  mentee@example.com  a mentee, well matched with mentor@")
-        self.stdout.write("  mentor@example.com  a mentor, who mentors mentee1@ already")
+        self.stdout.write("  mentor@example.com  a mentor, already mentoring a generated mentee")
         mentors = User.objects.filter(email__regex=r"^mentor[0-9]+@example\.com$").count()
         mentees = User.objects.filter(email__regex=r"^mentee[0-9]+@example\.com$").count()
         if mentors:
