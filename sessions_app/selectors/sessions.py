@@ -116,6 +116,8 @@ def session_panel(*, mentorship: Mentorship, user: User, now: datetime) -> dict[
             past=past[:PANEL_PAST],
         ),
         "session_can_book": mentorship.status == Mentorship.Status.ACTIVE,
+        # Once the pair has met, the first-conversation guide folds away.
+        "has_met": any(s.status == Session.Status.COMPLETED for s in sessions),
         "viewer_zone": zone_of(
             mentorship.mentor if mentorship.mentor_id == user.pk else mentorship.mentee
         ),

@@ -363,6 +363,22 @@ def test_complete_only_after_it_started(client, world: World, mentorship, clock)
     assert session.completed_at == utc(2027, 3, 23, 18, 50)
 
 
+def test_the_first_conversation_guide_folds_away_once_the_pair_has_met(
+    client, world: World, mentorship, clock
+):
+    session = confirm_first(propose(mentorship, world.ana, utc(2027, 3, 23, 18)), world.ben)
+    client.force_login(world.ana)
+    page_url = reverse("matching:mentorship", args=[mentorship.pk])
+    before = _html(client.get(page_url))
+    clock.move_to(utc(2027, 3, 23, 18, 50))
+    client.post(reverse("sessions_app:session_complete", args=[session.pk]))
+    after = _html(client.get(page_url))
+
+    assert '<section class="card guide first-conversation"' in before
+    assert '<details class="card guide first-conversation is-folded">' in after
+    assert "The guide, for when you want it again" in after
+
+
 def test_no_show_names_who_missed_it(client, world: World, mentorship, clock):
     session = confirm_first(propose(mentorship, world.ana, utc(2027, 3, 23, 18)), world.ben)
     clock.move_to(utc(2027, 3, 23, 18, 20))
