@@ -29,6 +29,7 @@ from mentorship.notifications.services import notify
 from profiles.models import Goal, Profile, User
 from profiles.services import mark_profiles_changed, set_goal_status
 from sessions_app.models import GoalOutcome, Reflection, Session
+from sessions_app.services.sessions import tell_cancelled
 
 MAX_PAUSE_DAYS = 92  # about three months: a longer break is better ended and restarted
 CLOSE_AFTER_DAYS = 14  # an unanswered proposal to end closes on its own after this
@@ -114,6 +115,18 @@ def _cancel_future_sessions(
             cancelled_by=by,
             cancel_reason=reason,
             sequence=F("sequence") + 1,
+        )
+    confirmed = [s.pk for s in sessions if s.status == Session.Status.CONFIRMED]
+    # Each confirmed session is in both calendars: both get its CANCEL invite.
+    for cancelled in Session.objects.filter(pk__in=confirmed).select_related(
+        "mentorship__mentee", "mentorship__mentor"
+    ):
+        tell_cancelled(
+            session=cancelled,
+            actor=by,
+            recipients=(mentorship.mentee, mentorship.mentor),
+            now=now,
+            with_invite=True,
         )
     return sessions
 
