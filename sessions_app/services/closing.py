@@ -443,11 +443,22 @@ def withdraw_close(*, user: User, mentorship_id: int) -> Mentorship:
             raise Conflict(
                 f"Only {name}, who proposed it, can withdraw it.", code="proposed_by_other"
             )
+        proposed_at = mentorship.close_proposed_at
+        assert proposed_at is not None
         mentorship.close_proposed_by = None
         mentorship.close_proposed_at = None
         mentorship.close_outcome = ""
         mentorship.save(update_fields=["close_proposed_by", "close_proposed_at", "close_outcome"])
         Reflection.objects.filter(mentorship=mentorship, author=user).delete()
+        # The key names the proposal withdrawn: a double submit tells once.
+        notify(
+            recipient=_other(mentorship, user.pk),
+            kind="close_withdrawn",
+            key=f"mentorship:{mentorship.pk}:close_withdrawn:{proposed_at.isoformat()}",
+            context={"name": user.display_name, "short": user.get_short_name()},
+            url=_mentorship_url(mentorship),
+            send_email=False,
+        )
     return mentorship
 
 

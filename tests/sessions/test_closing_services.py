@@ -338,7 +338,7 @@ def test_a_reflection_can_only_name_linked_goals_and_a_rating_from_1_to_5(world,
     assert _reload(mentorship).close_proposed_by_id is None
 
 
-def test_withdrawing_drops_the_proposal_and_the_reflection(world, mentorship):
+def test_withdrawing_drops_the_proposal_and_the_reflection(world, mentorship, frozen):
     closing.propose_close(
         user=world.ana,
         mentorship_id=mentorship.pk,
@@ -356,11 +356,22 @@ def test_withdrawing_drops_the_proposal_and_the_reflection(world, mentorship):
         "",
     )
     assert not Reflection.objects.exists()
+    # Ben is told once, in the app only: the mentorship simply carries on.
+    (note,) = sent("close_withdrawn")
+    assert (note.recipient_id, note.send_email) == (world.ben.pk, False)
+    assert note.subject == "Ana withdrew the proposal to end your mentorship"
+    assert note.url == f"/mentorships/{mentorship.pk}/"
     # Proposing again later works, with a fresh reflection.
+    frozen.shift(timedelta(days=1))
     closing.propose_close(
         user=world.ana, mentorship_id=mentorship.pk, outcome="ended", reflection=reflection(world)
     )
     assert Reflection.objects.count() == 1
+    # Withdrawing the second proposal is a new message; a repeat is refused, not re-sent.
+    closing.withdraw_close(user=world.ana, mentorship_id=mentorship.pk)
+    with pytest.raises(Conflict):
+        closing.withdraw_close(user=world.ana, mentorship_id=mentorship.pk)
+    assert len(sent("close_withdrawn")) == 2
 
 
 def test_the_mentee_marking_a_goal_achieved_achieves_it_the_mentor_cannot(world, mentorship):
