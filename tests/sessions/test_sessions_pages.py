@@ -498,8 +498,9 @@ def test_the_panel_shows_the_next_session_and_what_waits_for_you(client, world, 
     panel = response.context["session_panel"]
     assert [s.pk for s in panel.waiting_for_me] == [waiting.pk]
     assert "Waiting for you to confirm" in html
-    # Ben in Berlin: 18:00 UTC on 23 March is 19:00.
+    # Ben in Berlin: 18:00 UTC on 23 March is 19:00, and the panel says whose clock that is.
     assert "Tue 23 Mar 2027, 19:00" in html
+    assert "Times are in your time zone (Berlin)." in html
     assert reverse("sessions_app:session_new", args=[mentorship.pk]) in html
 
 
