@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {
     "mentorship_paused": Kind(),
     "mentorship_resumed": Kind(),
     "close_proposed": Kind(essential=True),
+    "close_withdrawn": Kind(),  # in the app only: the mentorship simply carries on
     "mentorship_closed": Kind(essential=True),
     # The daily digest of held notifications (sessions_app.services.reminders).
     "digest": Kind(essential=True),

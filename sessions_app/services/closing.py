@@ -29,6 +29,7 @@ from mentorship.notifications.services import notify
 from profiles.models import Goal, Profile, User
 from profiles.services import mark_profiles_changed, set_goal_status
 from sessions_app.models import GoalOutcome, Reflection, Session
+from sessions_app.services.sessions import tell_cancelled
 
 MAX_PAUSE_DAYS = 92  # about three months: a longer break is better ended and restarted
 CLOSE_AFTER_DAYS = 14  # an unanswered proposal to end closes on its own after this
@@ -114,6 +115,18 @@ def _cancel_future_sessions(
             cancelled_by=by,
             cancel_reason=reason,
             sequence=F("sequence") + 1,
+        )
+    confirmed = [s.pk for s in sessions if s.status == Session.Status.CONFIRMED]
+    # Each confirmed session is in both calendars: both get its CANCEL invite.
+    for cancelled in Session.objects.filter(pk__in=confirmed).select_related(
+        "mentorship__mentee", "mentorship__mentor"
+    ):
+        tell_cancelled(
+            session=cancelled,
+            actor=by,
+            recipients=(mentorship.mentee, mentorship.mentor),
+            now=now,
+            with_invite=True,
         )
     return sessions
 
@@ -430,11 +443,22 @@ def withdraw_close(*, user: User, mentorship_id: int) -> Mentorship:
             raise Conflict(
                 f"Only {name}, who proposed it, can withdraw it.", code="proposed_by_other"
             )
+        proposed_at = mentorship.close_proposed_at
+        assert proposed_at is not None
         mentorship.close_proposed_by = None
         mentorship.close_proposed_at = None
         mentorship.close_outcome = ""
         mentorship.save(update_fields=["close_proposed_by", "close_proposed_at", "close_outcome"])
         Reflection.objects.filter(mentorship=mentorship, author=user).delete()
+        # The key names the proposal withdrawn: a double submit tells once.
+        notify(
+            recipient=_other(mentorship, user.pk),
+            kind="close_withdrawn",
+            key=f"mentorship:{mentorship.pk}:close_withdrawn:{proposed_at.isoformat()}",
+            context={"name": user.display_name, "short": user.get_short_name()},
+            url=_mentorship_url(mentorship),
+            send_email=False,
+        )
     return mentorship
 
 

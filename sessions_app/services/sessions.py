@@ -108,7 +108,8 @@ def _url(session: Session) -> str:
     return reverse("sessions_app:session", args=[session.pk])
 
 
-def _context(session: Session, *, recipient: User, actor: User) -> dict[str, Any]:
+def _context(session: Session, *, recipient: User, actor: User | None) -> dict[str, Any]:
+    """What a session message says; `actor` is None when the site acted (an unanswered end)."""
     zone = _zone_of(recipient)
     starts = (
         [session.starts_at]
@@ -116,9 +117,9 @@ def _context(session: Session, *, recipient: User, actor: User) -> dict[str, Any
         else list(session.options.values_list("starts_at", flat=True))
     )
     return {
-        "name": actor.display_name,
-        "short": actor.get_short_name(),
-        "by_you": actor.pk == recipient.pk,
+        "name": actor.display_name if actor else "",
+        "short": actor.get_short_name() if actor else "",
+        "by_you": actor is not None and actor.pk == recipient.pk,
         "when": times.when(session.starts_at, zone) if session.starts_at else "",
         "options": [times.when(start, zone) for start in starts],
         "zone": times.city(zone),
@@ -279,18 +280,38 @@ def cancel_session(*, user: User, session_id: int, reason: str = "") -> Session:
     recipients = (
         (mentorship.mentee, mentorship.mentor) if was_confirmed else (_other(mentorship, user),)
     )
+    tell_cancelled(
+        session=session, actor=user, recipients=recipients, now=now, with_invite=was_confirmed
+    )
+    return session
+
+
+def tell_cancelled(
+    *,
+    session: Session,
+    actor: User | None,
+    recipients: Sequence[User],
+    now: datetime,
+    with_invite: bool,
+) -> None:
+    """Tell each recipient a session is cancelled, once; `with_invite` attaches the CANCEL
+    .ics that removes a confirmed session from their calendar (the session's sequence must
+    already be raised). Used by cancel_session and by pausing or ending a mentorship."""
     for recipient in recipients:
         notify(
             recipient=recipient,
             kind="session_cancelled",
             key=f"session:{session.pk}:cancelled:{recipient.pk}",
-            context=_context(session, recipient=recipient, actor=user),
+            context={
+                **_context(session, recipient=recipient, actor=actor),
+                # A pause or an end cancels too: then nothing new can be booked.
+                "bookable": session.mentorship.status == Mentorship.Status.ACTIVE,
+            },
             url=_url(session),
             attachments=[_invite(session, recipient, now=now, cancelled=True)]
-            if was_confirmed
+            if with_invite
             else [],
         )
-    return session
 
 
 def _require_started(session: Session, now: datetime) -> datetime:

@@ -68,7 +68,12 @@ def checkin_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestones = selectors.open_milestones_for_checkin(mentorship=mentorship)
     if request.method != "POST":
         if mentorship.status != Mentorship.Status.ACTIVE:
-            messages.error(request, "Check-ins resume when the mentorship is active again.")
+            messages.error(
+                request,
+                "Check-ins resume when the mentorship is active again."
+                if mentorship.status == Mentorship.Status.PAUSED
+                else "This mentorship has ended, so there are no more check-ins.",
+            )
             return redirect("matching:mentorship", pk=pk)
         return _checkin_form_page(request, mentorship, CheckInForm(milestones=milestones))
     form = CheckInForm(request.POST, milestones=milestones)

@@ -262,3 +262,26 @@ def test_the_mentorship_page_keeps_a_bounded_query_count(
         response = client.get(reverse("matching:mentorship", args=[pair.mentorship.pk]))
 
     assert len(response.context["checkins_latest"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (Mentorship.Status.PAUSED, "Check-ins resume when the mentorship is active again."),
+        (Mentorship.Status.COMPLETED, "This mentorship has ended, so there are no more check-ins."),
+    ],
+)
+def test_the_check_in_form_of_a_paused_or_ended_mentorship_says_which(
+    client: Client, pair: Pair, status: str, message: str
+) -> None:
+    Mentorship.objects.filter(pk=pair.mentorship.pk).update(status=status)
+    client.force_login(pair.ana)
+
+    response = client.get(
+        reverse("sessions_app:checkin_new", args=[pair.mentorship.pk]), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "matching:mentorship", args=[pair.mentorship.pk]
+    )
+    assert [str(m) for m in response.context["messages"]] == [message]

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from icalendar import Calendar
 
 from matching import services
 from matching.models import Mentorship
@@ -20,6 +21,7 @@ from matching.selectors import MentorFilters, rank_mentors
 from mentorship.exceptions import Conflict, RuleViolation
 from mentorship.notifications.models import Notification
 from profiles.models import Goal
+from sessions_app import ics
 from sessions_app.models import GoalOutcome, Reflection, Session
 from sessions_app.services import closing
 from sessions_app.tasks import resume_due_mentorships as sweep_task
@@ -80,6 +82,63 @@ def test_pausing_cancels_future_sessions_and_tells_the_other(world, mentorship):
     assert "Thu 12 March, 09:00 (WET)" in note.body
     assert "A session still being scheduled" in note.body
     assert "A product launch takes my evenings." in note.body
+
+
+def _deliver_cancellations() -> list:
+    from django.core import mail
+
+    from mentorship.notifications.services import deliver_notification
+
+    for note in sent("session_cancelled"):
+        deliver_notification(notification_id=note.pk)
+    return list(mail.outbox)
+
+
+def test_pausing_sends_each_person_the_calendar_cancel_of_a_confirmed_session(world, mentorship):
+    booked = session(mentorship, "confirmed", timedelta(days=2))
+    session(mentorship, "proposed", None)
+    invited = Calendar.from_ical(
+        ics.session_calendar(booked, time_zone="UTC", now=timezone.now())
+    ).walk("VEVENT")[0]
+
+    closing.pause_mentorship(user=world.ben, mentorship_id=mentorship.pk, reason="Launch week")
+    emails = _deliver_cancellations()
+
+    # One each: the proposed session had no calendar entry (the pause email lists it).
+    assert sorted(e.to[0] for e in emails) == sorted([world.ana.email, world.ben.email])
+    for email in emails:
+        ((filename, content, mimetype),) = email.attachments
+        assert (filename, mimetype) == (f"mentoring-session-{booked.pk}.ics", "text/calendar")
+        calendar = Calendar.from_ical(content)
+        event = calendar.walk("VEVENT")[0]
+        assert calendar["method"] == "CANCEL"
+        assert str(event["uid"]) == str(invited["uid"])
+        assert event["sequence"] > invited["sequence"]
+    to_ana = next(e for e in emails if e.to == [world.ana.email])
+    assert to_ana.subject == "Ben cancelled your session on Thu 12 Mar 2026, 09:00"
+    assert "Mentorship paused" in to_ana.body
+    # Paused: nothing new can be booked, so the email does not suggest it.
+    assert "propose a new session" not in to_ana.body
+
+
+def test_an_end_nobody_answered_cancels_confirmed_sessions_in_both_calendars(
+    world, mentorship, frozen
+):
+    session(mentorship, "confirmed", timedelta(days=20))
+    closing.propose_close(
+        user=world.ana, mentorship_id=mentorship.pk, outcome="ended", reflection=reflection(world)
+    )
+    frozen.move_to("2026-03-25 09:00:00+00:00")
+
+    closing.sweep_closing()
+    closing.sweep_closing()
+    emails = _deliver_cancellations()
+
+    assert len(emails) == 2
+    for email in emails:
+        assert Calendar.from_ical(email.attachments[0][1])["method"] == "CANCEL"
+        assert email.subject.startswith("Your session is cancelled on ")
+        assert email.body.startswith("Your mentorship has ended, which cancels your session on ")
 
 
 @pytest.mark.parametrize(
@@ -279,7 +338,7 @@ def test_a_reflection_can_only_name_linked_goals_and_a_rating_from_1_to_5(world,
     assert _reload(mentorship).close_proposed_by_id is None
 
 
-def test_withdrawing_drops_the_proposal_and_the_reflection(world, mentorship):
+def test_withdrawing_drops_the_proposal_and_the_reflection(world, mentorship, frozen):
     closing.propose_close(
         user=world.ana,
         mentorship_id=mentorship.pk,
@@ -297,11 +356,22 @@ def test_withdrawing_drops_the_proposal_and_the_reflection(world, mentorship):
         "",
     )
     assert not Reflection.objects.exists()
+    # Ben is told once, in the app only: the mentorship simply carries on.
+    (note,) = sent("close_withdrawn")
+    assert (note.recipient_id, note.send_email) == (world.ben.pk, False)
+    assert note.subject == "Ana withdrew the proposal to end your mentorship"
+    assert note.url == f"/mentorships/{mentorship.pk}/"
     # Proposing again later works, with a fresh reflection.
+    frozen.shift(timedelta(days=1))
     closing.propose_close(
         user=world.ana, mentorship_id=mentorship.pk, outcome="ended", reflection=reflection(world)
     )
     assert Reflection.objects.count() == 1
+    # Withdrawing the second proposal is a new message; a repeat is refused, not re-sent.
+    closing.withdraw_close(user=world.ana, mentorship_id=mentorship.pk)
+    with pytest.raises(Conflict):
+        closing.withdraw_close(user=world.ana, mentorship_id=mentorship.pk)
+    assert len(sent("close_withdrawn")) == 2
 
 
 def test_the_mentee_marking_a_goal_achieved_achieves_it_the_mentor_cannot(world, mentorship):

@@ -53,11 +53,28 @@ def test_the_form_suggests_shared_times_on_both_clocks_and_defaults_from_the_agr
     # (Lisbon = UTC in March, Berlin = UTC+1 until the 28th).
     assert "Tue 23 Mar 2027, 18:00</strong> your time" in html
     assert "19:00 for Ben (Berlin)" in html
+    assert "<legend>Other times" in html
     # After the change Berlin is UTC+2: Tue 30 March 18:00 Lisbon (UTC+1) is 19:00 Berlin.
     assert "Tue 30 Mar 2027, 18:00</strong> your time" in html
     form = response.context["form"]
     assert form["duration_minutes"].value() == 60
     assert form["location"].value() == "Zoom"
+
+
+def test_without_shared_free_time_the_form_asks_for_your_own_times(
+    client, world: World, mentorship: Mentorship
+):
+    from profiles.models import AvailabilityWindow
+
+    AvailabilityWindow.objects.filter(profile__user=world.ben).delete()
+    client.force_login(world.ana)
+
+    html = _html(client.get(reverse("sessions_app:session_new", args=[mentorship.pk])))
+
+    assert "do not overlap in the next two weeks" in html
+    # Nothing is suggested, so the typed times are not "other" times.
+    assert "<legend>Your times" in html
+    assert "Other times" not in html
 
 
 def test_ana_proposes_a_suggested_time_and_one_typed_on_her_own_clock(
@@ -514,8 +531,9 @@ def test_the_panel_shows_the_next_session_and_what_waits_for_you(client, world, 
     panel = response.context["session_panel"]
     assert [s.pk for s in panel.waiting_for_me] == [waiting.pk]
     assert "Waiting for you to confirm" in html
-    # Ben in Berlin: 18:00 UTC on 23 March is 19:00.
+    # Ben in Berlin: 18:00 UTC on 23 March is 19:00, and the panel says whose clock that is.
     assert "Tue 23 Mar 2027, 19:00" in html
+    assert "Times are in your time zone (Berlin)." in html
     assert reverse("sessions_app:session_new", args=[mentorship.pk]) in html
 
 
