@@ -25,7 +25,7 @@ from matching.models import Mentorship
 from mentorship.notifications.models import Notification
 from mentorship.notifications.services import notify, profile_of
 from profiles.models import User
-from sessions_app import ics, schedule
+from sessions_app import ics, schedule, times
 from sessions_app.models import CheckIn, Session
 
 # A session booked this close to (or inside) its reminder window is not
@@ -241,6 +241,7 @@ def _remind_of_session(*, key: str, session: Session, person: User, now: datetim
             "other_short": other.get_short_name(),
             "when": _local_time(session.starts_at, zone),
             "time_zone": zone,
+            "city": times.city(zone),
             "duration_minutes": session.duration_minutes,
             "location": session.location,
             "agenda": session.agenda,

@@ -115,7 +115,7 @@ def test_pausing_sends_each_person_the_calendar_cancel_of_a_confirmed_session(wo
         assert str(event["uid"]) == str(invited["uid"])
         assert event["sequence"] > invited["sequence"]
     to_ana = next(e for e in emails if e.to == [world.ana.email])
-    assert to_ana.subject == "Ben cancelled your session on Thu 12 Mar 2026, 09:00"
+    assert to_ana.subject == "Ben cancelled your session on Thu 12 Mar 2026, 09:00 (Lisbon time)"
     assert "Mentorship paused" in to_ana.body
     # Paused: nothing new can be booked, so the email does not suggest it.
     assert "propose a new session" not in to_ana.body

@@ -88,7 +88,9 @@ def test_the_email_carries_the_invite(clock, pair, mailoutbox):
     assert outbox.deliver_notification(notification_id=reminder.pk).status == "sent"
     (email,) = mailoutbox
     assert email.to == ["ana@example.org"]
-    assert email.subject == "Coming up: your session with Ben, Thursday 5 March at 23:00"
+    assert (
+        email.subject == "Coming up: your session with Ben, Thursday 5 March at 23:00 (Tokyo time)"
+    )
     ((filename, content, mimetype),) = email.attachments
     assert (filename, mimetype) == (f"mentoring-session-{session.pk}.ics", "text/calendar")
     assert "BEGIN:VTIMEZONE" in content
