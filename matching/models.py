@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -38,18 +39,68 @@ def validate_reminder_days(value: Any) -> None:
         raise ValidationError("Reminder days are a list of whole days from 1 to 90, e.g. [3, 7].")
 
 
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def of_user(self, user_id: int) -> ProgramQuerySet:
+        """The programmes this person is enrolled in."""
+        return self.filter(enrolments__user_id=user_id)
+
+
 class Program(models.Model):
-    """A mentoring programme: how its people are matched (minimal until cohorts land)."""
+    """A mentoring programme: an open community or a cohort with dates, with its
+    own people (enrolments), matching mode, weights, outreach rules and rhythm."""
 
     class Kind(models.TextChoices):
         ONE_TO_ONE = "one_to_one", "One-to-one mentoring"
         PEER = "peer", "Peer mentoring"
         REVERSE = "reverse", "Reverse mentoring"
 
+    class Timing(models.TextChoices):
+        OPEN = "open", "Open (evergreen)"
+        COHORT = "cohort", "Cohort with dates"
+
+    class MatchingMode(models.TextChoices):
+        MENTEE_CHOICE = "mentee_choice", "Mentees choose their mentor"
+        ADMIN_ASSIGNED = "admin_assigned", "Admins assign pairs"
+        BOTH = "both", "Both: admins introduce, mentees may also choose"
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ONE_TO_ONE)
     description = models.TextField(blank=True, max_length=2000)
+    timing = models.CharField(max_length=8, choices=Timing.choices, default=Timing.OPEN)
+    starts_on = models.DateField(null=True, blank=True, help_text="Cohorts: the first day.")
+    ends_on = models.DateField(null=True, blank=True, help_text="Cohorts: the last day.")
+    matching_mode = models.CharField(
+        max_length=16, choices=MatchingMode.choices, default=MatchingMode.MENTEE_CHOICE
+    )
+    # Joining: anyone signed in with the link joins (while enrolment is open).
+    invite_code = models.CharField(max_length=32, unique=True, default=new_invite_code)
+    enrolment_open = models.BooleanField(
+        default=True, help_text="Whether the invite link still lets people join."
+    )
+    # Bulk matching: pairs never proposed.
+    exclude_same_organisation = models.BooleanField(
+        default=True, help_text="Bulk matching never pairs people of the same organisation."
+    )
+    exclude_previous_pairs = models.BooleanField(
+        default=True, help_text="Bulk matching never pairs people who were paired before."
+    )
+    checkin_frequency = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[
+            ("weekly", "Every week"),
+            ("fortnightly", "Every two weeks"),
+            ("monthly", "Every month"),
+            ("as_needed", "When needed"),
+        ],
+        help_text="The rhythm new mentorships in this programme start with (check-ins "
+        "follow it); empty lets each pair choose.",
+    )
     weights = models.JSONField(
         default=dict,
         blank=True,
@@ -78,11 +129,32 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ProgramQuerySet.as_manager()
+
     class Meta:
         ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="program_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.timing == self.Timing.COHORT and not (self.starts_on and self.ends_on):
+            raise ValidationError("A cohort has a first and a last day.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day comes after the first."})
+
+    @property
+    def mentees_choose(self) -> bool:
+        """Mentees may browse and send requests within this programme."""
+        return self.matching_mode != self.MatchingMode.ADMIN_ASSIGNED
 
     def engine_weights(self) -> Weights:
         return Weights.of(self.weights or {})
@@ -138,6 +210,10 @@ class MentorshipRequest(models.Model):
     )
     goal = models.ForeignKey(
         "profiles.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    # Set when a programme's bulk match introduced the pair (pre-approved by its admins).
+    match_run = models.ForeignKey(
+        "MatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
     subject = models.CharField(max_length=150)
     message = models.TextField(max_length=4000)
@@ -230,6 +306,10 @@ class Mentorship(models.Model):
         on_delete=models.SET_NULL,
         related_name="mentorship",
     )
+    # Set when a programme's admins assigned the pair in a bulk match.
+    match_run = models.ForeignKey(
+        "MatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorships"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     goals = models.ManyToManyField("profiles.Goal", blank=True, related_name="mentorships")
     started_at = models.DateTimeField(auto_now_add=True)
@@ -297,11 +377,207 @@ class Mentorship(models.Model):
         return self.mentor_id if user_id == self.mentee_id else self.mentee_id
 
 
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def mentees(self) -> EnrolmentQuerySet:
+        return self.filter(role__in=(Enrolment.Role.MENTEE, Enrolment.Role.BOTH))
+
+    def mentors(self) -> EnrolmentQuerySet:
+        return self.filter(role__in=(Enrolment.Role.MENTOR, Enrolment.Role.BOTH))
+
+
+class Enrolment(models.Model):
+    """A person in a programme, with the side they take in it."""
+
+    class Role(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+        BOTH = "both", "Mentee and mentor"
+
+    class Source(models.TextChoices):
+        INVITE = "invite", "Joined with the invite link"
+        IMPORT = "import", "Imported by an admin"
+        ADMIN = "admin", "Added by an admin"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MENTEE)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.ADMIN)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("program", "joined_at", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("program", "user"), name="one_enrolment_per_program"),
+        ]
+        indexes = [models.Index(fields=("user", "program"), name="enrolment_user_program")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.program} ({self.get_role_display()})"
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role in (self.Role.MENTEE, self.Role.BOTH)
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role in (self.Role.MENTOR, self.Role.BOTH)
+
+
+class PairRule(models.Model):
+    """An admin's rule for bulk matching in a programme: these two must, or must never, match."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", "Must match"
+        EXCLUDE = "exclude", "Never match"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pair_rules")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("program", "kind", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("program", "mentee", "mentor"), name="one_rule_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mentee=models.F("mentor")), name="pair_rule_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.mentee} and {self.mentor}"
+
+
+class MatchRun(models.Model):
+    """One bulk matching of a programme: solved by a worker into a draft that
+    admins review and edit, then published once (requests or mentorships)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DRAFT = "draft", "Draft: ready to review"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    class Objective(models.TextChoices):
+        FIT = "fit", "Best total fit"
+        COVERAGE = "coverage", "Most people matched, then best fit"
+
+    class Mode(models.TextChoices):
+        FAST = "fast", "Fast: near-optimal over each person's best candidates"
+        EXACT = "exact", "Exact: every eligible pair (slower for large cohorts)"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reruns",
+        help_text="The draft this run re-ran, with its edits pinned.",
+    )
+    objective = models.CharField(max_length=10, choices=Objective.choices, default=Objective.FIT)
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.FAST)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Progress as the worker reports it: a percentage and what it is doing.
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    # Totals and the score histogram, written when the draft is ready.
+    total_score = models.FloatField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("program",),
+                condition=models.Q(status__in=("queued", "running")),
+                name="one_active_run_per_program",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="match_run_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bulk match {self.pk} of {self.program} ({self.get_status_display()})"
+
+
+class MatchRunPair(models.Model):
+    """One mentee's line in a run: their mentor and score, or why they are unmatched."""
+
+    class Unmatched(models.TextChoices):
+        NO_ELIGIBLE = "no_eligible", "No eligible mentor"
+        CAPACITY = "capacity", "Every eligible mentor is full"
+        REMOVED = "removed", "Removed by an admin"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="pairs")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(null=True, blank=True)
+    unmatched_reason = models.CharField(max_length=12, choices=Unmatched.choices, blank=True)
+    # Pinned pairs are kept as they are when the draft is re-run.
+    pinned = models.BooleanField(default=False)
+    edited = models.BooleanField(default=False, help_text="Changed by an admin in the draft.")
+    # What publishing made of the pair.
+    request = models.OneToOneField(
+        MentorshipRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mentorship = models.OneToOneField(
+        "Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("run", "-score", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("run", "mentee"), name="one_line_per_mentee"),
+            models.CheckConstraint(
+                condition=models.Q(mentor__isnull=True) | ~models.Q(mentor=models.F("mentee")),
+                name="run_pair_not_self",
+            ),
+        ]
+        indexes = [models.Index(fields=("run", "mentor"), name="run_pair_mentor")]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} with {self.mentor or 'nobody'}"
+
+
 __all__ = [
     "CRITERION_LABELS",
     "DEFAULT_WEIGHTS",
+    "Enrolment",
+    "MatchRun",
+    "MatchRunPair",
     "Mentorship",
     "MentorshipRequest",
+    "PairRule",
     "Program",
     "RequestMessage",
     "validate_weights",

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "import_export",
     "mentorship",
     "mentorship.notifications",
     "profiles",
@@ -277,6 +278,13 @@ FIRST_SESSION_DAYS = env.int("FIRST_SESSION_DAYS", default=10)
 QUIET_DAYS = env.int("QUIET_DAYS", default=14)
 # Local hour (in each person's time zone) at which the daily digest goes out.
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+
+# --- Programmes: CSV import/export and bulk matching -------------------------------
+# A spreadsheet would run a cell starting with = + - @ as a formula: exports escape them.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# An import runs in one transaction: a file with a bad row imports nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {
