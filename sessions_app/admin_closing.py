@@ -1,7 +1,7 @@
-"""The admin for closing reflections: what the program team reads after a pair ends.
+"""The admin for closing reflections and goal outcomes: what the program team reads after
+a pair ends.
 
-Not registered here: `sessions_app/admin.py` registers it with
-`admin.site.register(Reflection, ReflectionAdmin)`, next to the other models.
+Not registered here: `sessions_app/admin.py` registers them next to the other models.
 """
 
 from __future__ import annotations
@@ -64,4 +64,29 @@ class ReflectionAdmin(admin.ModelAdmin[Reflection]):
         return super().get_queryset(request).select_related("author", "mentorship")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class GoalOutcomeAdmin(admin.ModelAdmin[GoalOutcome]):
+    """Where goals ended up when pairs closed: filter by outcome for the programme's story."""
+
+    list_display = ("goal", "outcome", "author", "mentorship", "note")
+    list_filter = ("outcome",)
+    search_fields = ("goal__title", "reflection__author__email", "reflection__author__name")
+    list_select_related = ("goal", "reflection__author", "reflection__mentorship")
+    fields = ("reflection", "goal", "outcome", "note")
+    readonly_fields = fields
+
+    @admin.display(description="Written by", ordering="reflection__author__name")
+    def author(self, outcome: GoalOutcome) -> str:
+        return outcome.reflection.author.display_name
+
+    @admin.display(description="Mentorship", ordering="reflection__mentorship")
+    def mentorship(self, outcome: GoalOutcome) -> str:
+        return str(outcome.reflection.mentorship)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: GoalOutcome | None = None) -> bool:
         return False

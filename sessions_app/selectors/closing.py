@@ -56,11 +56,15 @@ def closing_panel(*, mentorship: Mentorship, user: User) -> dict[str, Any]:
         )
     elif mentorship.status == Mentorship.Status.PAUSED:
         by_me = mentorship.paused_by_id == user.pk
+        by_name = "you" if by_me else other.get_short_name()
+        if not by_me and mentorship.paused_by_id != other.pk:
+            # Neither of the pair: a program admin paused it from the admin.
+            by_name = "the program team"
         panel = ClosingPanel(
             "paused",
             other,
             paused_by_me=by_me,
-            paused_by_name="you" if by_me else other.get_short_name(),
+            paused_by_name=by_name,
             pause_until=mentorship.pause_until,
             pause_reason=mentorship.pause_reason,
         )

@@ -70,14 +70,22 @@ class ClosingSweep:
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _lock(user: User, mentorship_id: int) -> Mentorship:
-    """The person's mentorship, locked for this transaction (DoesNotExist for anyone else)."""
-    return (
-        Mentorship.objects.select_for_update()
-        .select_related("mentee", "mentor")
-        .filter(Q(mentee=user) | Q(mentor=user))
-        .get(pk=mentorship_id)
-    )
+def _lock(user: User, mentorship_id: int, *, for_program: bool = False) -> Mentorship:
+    """The person's mentorship, locked for this transaction (DoesNotExist for anyone else).
+
+    `for_program`: a program admin acts on any pair (the admin checks their permission).
+    """
+    mentorships = Mentorship.objects.select_for_update().select_related("mentee", "mentor")
+    if not for_program:
+        mentorships = mentorships.filter(Q(mentee=user) | Q(mentor=user))
+    return mentorships.get(pk=mentorship_id)
+
+
+def _actor_names(user: User, *, for_program: bool) -> dict[str, str]:
+    """How messages name who acted: the person, or the program team for an admin."""
+    if for_program:
+        return {"name": f"{user.display_name}, for the program team,", "short": "The program team"}
+    return {"name": user.display_name, "short": user.get_short_name()}
 
 
 def _other(mentorship: Mentorship, user_id: int) -> User:
@@ -266,16 +274,18 @@ def _resume(mentorship: Mentorship, *, now: datetime) -> None:
     )
 
 
-def _tell_resumed(mentorship: Mentorship, *, to: User, by: User | None) -> None:
+def _tell_resumed(
+    mentorship: Mentorship, *, to: User, by: User | None, for_program: bool = False
+) -> None:
     assert mentorship.resumed_at is not None
     other = _other(mentorship, to.pk)
+    names = _actor_names(by, for_program=for_program) if by else {"name": "", "short": ""}
     notify(
         recipient=to,
         kind="mentorship_resumed",
         key=f"mentorship:{mentorship.pk}:resumed:{mentorship.resumed_at.isoformat()}:{to.pk}",
         context={
-            "name": by.display_name if by else "",
-            "short": by.get_short_name() if by else "",
+            **names,
             "other_short": other.get_short_name(),
             "automatic": by is None,
         },
@@ -287,9 +297,15 @@ def _tell_resumed(mentorship: Mentorship, *, to: User, by: User | None) -> None:
 
 
 def pause_mentorship(
-    *, user: User, mentorship_id: int, reason: str, until: date | None = None
+    *,
+    user: User,
+    mentorship_id: int,
+    reason: str,
+    until: date | None = None,
+    for_program: bool = False,
 ) -> Mentorship:
-    """Pause an active mentorship: future sessions are cancelled and the other is told."""
+    """Pause an active mentorship: future sessions are cancelled and the other is told
+    (both people, when a program admin pauses it)."""
     reason = reason.strip()
     if not reason:
         raise RuleViolation(
@@ -307,7 +323,7 @@ def pause_mentorship(
                 code="until_far",
             )
     with transaction.atomic():
-        mentorship = _lock(user, mentorship_id)
+        mentorship = _lock(user, mentorship_id, for_program=for_program)
         if mentorship.status == Status.PAUSED:
             raise Conflict("This mentorship is already paused.", code="paused")
         if mentorship.status != Status.ACTIVE:
@@ -329,31 +345,44 @@ def pause_mentorship(
         cancelled = _cancel_future_sessions(
             mentorship, by=user, now=now, reason="Mentorship paused"
         )
-        other = _other(mentorship, user.pk)
-        notify(
-            recipient=other,
-            kind="mentorship_paused",
-            key=f"mentorship:{mentorship.pk}:paused:{now.isoformat()}",
-            context={
-                "name": user.display_name,
-                "short": user.get_short_name(),
-                "reason": reason,
-                "until": f"{until:%d %B %Y}" if until else "",
-                "sessions": _session_lines(cancelled, _zone(other)),
-            },
-            url=_mentorship_url(mentorship),
+        told = (
+            (mentorship.mentee, mentorship.mentor)
+            if for_program
+            else (_other(mentorship, user.pk),)
         )
+        for other in told:
+            # One pause tells each person once: the key names the recipient when both are.
+            suffix = f":{other.pk}" if for_program else ""
+            notify(
+                recipient=other,
+                kind="mentorship_paused",
+                key=f"mentorship:{mentorship.pk}:paused:{now.isoformat()}{suffix}",
+                context={
+                    **_actor_names(user, for_program=for_program),
+                    "reason": reason,
+                    "until": f"{until:%d %B %Y}" if until else "",
+                    "sessions": _session_lines(cancelled, _zone(other)),
+                },
+                url=_mentorship_url(mentorship),
+            )
     return mentorship
 
 
-def resume_mentorship(*, user: User, mentorship_id: int) -> Mentorship:
-    """Resume a paused mentorship (either person); the rhythm restarts from now."""
+def resume_mentorship(*, user: User, mentorship_id: int, for_program: bool = False) -> Mentorship:
+    """Resume a paused mentorship (either person, or a program admin for both); the rhythm
+    restarts from now."""
     with transaction.atomic():
-        mentorship = _lock(user, mentorship_id)
+        mentorship = _lock(user, mentorship_id, for_program=for_program)
         if mentorship.status != Status.PAUSED:
             raise Conflict("This mentorship is not paused.", code="not_paused")
         _resume(mentorship, now=timezone.now())
-        _tell_resumed(mentorship, to=_other(mentorship, user.pk), by=user)
+        told = (
+            (mentorship.mentee, mentorship.mentor)
+            if for_program
+            else (_other(mentorship, user.pk),)
+        )
+        for person in told:
+            _tell_resumed(mentorship, to=person, by=user, for_program=for_program)
     return mentorship
 
 
