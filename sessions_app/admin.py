@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from sessions_app.admin_checkins import CheckInAdmin
@@ -97,6 +98,10 @@ class SessionNoteAdmin(admin.ModelAdmin[SessionNote]):
     date_hierarchy = "updated_at"
     fields = ("session", "author", "updated_at")
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SessionNote]:
+        # Not even loaded: nothing on these pages can show what was never read.
+        return super().get_queryset(request).defer("body")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
