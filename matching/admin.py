@@ -53,7 +53,7 @@ class MentorshipRequestAdmin(admin.ModelAdmin[MentorshipRequest]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Remind the mentor now (waiting requests)")
+    @admin.action(permissions=["change"], description="Remind the mentor now (waiting requests)")
     def remind_mentors(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> None:
         now = timezone.now()
 
@@ -63,7 +63,10 @@ class MentorshipRequestAdmin(admin.ModelAdmin[MentorshipRequest]):
 
         run_each(self, request, queryset, remind, done="{count} mentor(s) reminded.")
 
-    @admin.action(description="Expire now (waiting requests; the mentee hears of others)")
+    @admin.action(
+        permissions=["change"],
+        description="Expire now (waiting requests; the mentee hears of others)",
+    )
     def expire_now(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> None:
         now = timezone.now()
         paused = 0
@@ -160,7 +163,9 @@ class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Pause (both are told; future sessions are cancelled)")
+    @admin.action(
+        permissions=["change"], description="Pause (both are told; future sessions are cancelled)"
+    )
     def pause_selected(
         self, request: HttpRequest, queryset: QuerySet[Mentorship]
     ) -> HttpResponse | None:
@@ -195,7 +200,7 @@ class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
             },
         )
 
-    @admin.action(description="Resume (both are told)")
+    @admin.action(permissions=["change"], description="Resume (both are told)")
     def resume_selected(self, request: HttpRequest, queryset: QuerySet[Mentorship]) -> None:
         def resume(row: Mentorship) -> None:
             resume_mentorship(

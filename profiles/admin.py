@@ -285,7 +285,7 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
     readonly_fields = ("updated_at",)
     actions = ("pause_mentoring", "resume_mentoring")
 
-    @admin.action(description="Pause mentoring (no new requests)")
+    @admin.action(permissions=["change"], description="Pause mentoring (no new requests)")
     def pause_mentoring(self, request: HttpRequest, queryset: QuerySet[Profile]) -> None:
         def pause(profile: Profile) -> bool:
             if not profile.is_mentor or not profile.accepting_mentees:
@@ -296,7 +296,7 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
 
         run_each(self, request, queryset, pause, done="{count} mentor(s) paused: no new requests.")
 
-    @admin.action(description="Resume mentoring (take requests again)")
+    @admin.action(permissions=["change"], description="Resume mentoring (take requests again)")
     def resume_mentoring(self, request: HttpRequest, queryset: QuerySet[Profile]) -> None:
         def resume(profile: Profile) -> bool:
             if not profile.is_mentor or (profile.accepting_mentees and not profile.paused_until):
@@ -347,7 +347,7 @@ class GoalAdmin(StampsMatchingData, admin.ModelAdmin[Goal]):
     def milestones(self, goal: Any) -> int:
         return int(goal.milestone_count)
 
-    @admin.action(description="Mark achieved (tells their mentors)")
+    @admin.action(permissions=["change"], description="Mark achieved (tells their mentors)")
     def mark_achieved(self, request: HttpRequest, queryset: QuerySet[Goal]) -> None:
         def achieve(goal: Goal) -> bool:
             return set_goal_status(goal=goal, status=Goal.Status.ACHIEVED)
@@ -370,7 +370,7 @@ class MilestoneAdmin(admin.ModelAdmin[Milestone]):
     def owner(self, milestone: Milestone) -> str:
         return milestone.goal.owner.display_name
 
-    @admin.action(description="Mark done (celebrated with their mentors)")
+    @admin.action(permissions=["change"], description="Mark done (celebrated with their mentors)")
     def mark_done(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> None:
         def done(milestone: Milestone) -> bool:
             return set_milestone_done(milestone=milestone, done=True)

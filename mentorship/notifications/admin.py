@@ -45,7 +45,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         # Notifications are written by the platform's services, not by hand.
         return False
 
-    @admin.action(description="Send again (failed or cancelled ones)")
+    @admin.action(permissions=["change"], description="Send again (failed or cancelled ones)")
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         count = services.retry_notifications(
             notification_ids=list(queryset.values_list("id", flat=True))
@@ -54,7 +54,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
             request, f"{count} notification(s) queued to send again.", messages.SUCCESS
         )
 
-    @admin.action(description="Cancel (not yet sent)")
+    @admin.action(permissions=["change"], description="Cancel (not yet sent)")
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         count = services.cancel_notifications(
             notification_ids=list(queryset.values_list("id", flat=True))
