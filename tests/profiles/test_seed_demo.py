@@ -57,7 +57,7 @@ def test_seed_demo_creates_the_named_and_generated_accounts(db):
         "mentee1@example.com",
         "mentee4@example.com",
     } <= emails
-    assert len(emails) == 10
+    assert len(emails) == 11  # with coordinator@
     admin = User.objects.get(email="admin@example.com")
     assert admin.is_staff
     assert admin.is_superuser
@@ -85,8 +85,17 @@ def test_seed_demo_is_idempotent_and_if_empty_skips(db):
     output = _seed("--if-empty", "--mentors", "9")
 
     assert "demo data not loaded again" in output
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
     assert "admin@example.com" in output  # the accounts are still printed
+
+
+def test_seed_demo_adds_a_program_admin_who_is_not_a_superuser(db):
+    output = _seed("--mentors", "0", "--mentees", "0")
+    coordinator = User.objects.get(email="coordinator@example.com")
+    assert (coordinator.is_staff, coordinator.is_superuser) == (True, False)
+    assert list(coordinator.groups.values_list("name", flat=True)) == ["Program admin"]
+    assert coordinator.check_password("mentorship-demo")
+    assert "coordinator@example.com" in output
 
 
 def test_seed_demo_logs_in(client, db):
@@ -112,7 +121,7 @@ def test_seed_demo_refuses_production_unless_asked(db, settings):
     assert not User.objects.exists()
 
     _seed("--allow-production", "--mentors", "0", "--mentees", "0")
-    assert User.objects.count() == 3
+    assert User.objects.count() == 4
 
 
 # --- Generated people -------------------------------------------------------------

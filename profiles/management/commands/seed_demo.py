@@ -1224,6 +1224,7 @@ class Command(BaseCommand):
             self._seed_mentorship(now)
             # Running web processes pick the new people up at their next browse.
             stamp_unversioned_profiles()
+        created += self._seed_coordinator(password, now)
         return created
 
     def _demo_mentee(self, mentor: User, now: datetime) -> User | None:
@@ -1507,9 +1508,34 @@ class Command(BaseCommand):
         self.stdout.write("  admin@example.com   staff: /admin/ and everything else")
         self.stdout.write("  mentee@example.com  a mentee, well matched with mentor@")
         self.stdout.write("  mentor@example.com  a mentor, already mentoring a generated mentee")
+        self.stdout.write(f"  {COORDINATOR}  a program admin: runs programmes in /admin/")
         mentors = User.objects.filter(email__regex=r"^mentor[0-9]+@example\.com$").count()
         mentees = User.objects.filter(email__regex=r"^mentee[0-9]+@example\.com$").count()
         if mentors:
             self.stdout.write(f"  mentor1@example.com … mentor{mentors}@example.com")
         if mentees:
             self.stdout.write(f"  mentee1@example.com … mentee{mentees}@example.com")
+
+    def _seed_coordinator(self, password: str, now: datetime) -> int:
+        """coordinator@: staff in the Program admin group, not a superuser; 1 when new."""
+        from django.contrib.auth.models import Group
+
+        from mentorship.roles import PROGRAM_ADMIN_GROUP, ensure_program_admin_group
+
+        if User.objects.filter(email=COORDINATOR).exists():
+            return 0
+        # migrate made the group; it is only made here when someone deleted it.
+        group = Group.objects.filter(name=PROGRAM_ADMIN_GROUP).first()
+        coordinator = User.objects.create(
+            email=COORDINATOR,
+            name="Cora Coordinator",
+            password=password,
+            is_staff=True,
+            date_joined=now,
+        )
+        coordinator.groups.add(group or ensure_program_admin_group())
+        return 1
+
+
+# A program admin to try the admin as the people who run programmes see it.
+COORDINATOR = "coordinator@example.com"
