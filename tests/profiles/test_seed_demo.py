@@ -63,7 +63,7 @@ def test_seed_demo_creates_the_named_and_generated_accounts(db):
     assert admin.is_superuser
     assert not User.objects.get(email="mentee@example.com").is_staff
     assert User.objects.get(email="mentor2@example.com").check_password("mentorship-demo")
-    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 10
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 11
     assert "password: mentorship-demo" in output
     assert "mentor1@example.com … mentor3@example.com" in output
 

@@ -1224,7 +1224,7 @@ class Command(BaseCommand):
             self._seed_mentorship(now)
             # Running web processes pick the new people up at their next browse.
             stamp_unversioned_profiles()
-        created += self._seed_coordinator(password, now)
+        created += self._seed_coordinator(password, now, users=users)
         return created
 
     def _demo_mentee(self, mentor: User, now: datetime) -> User | None:
@@ -1516,13 +1516,13 @@ class Command(BaseCommand):
         if mentees:
             self.stdout.write(f"  mentee1@example.com … mentee{mentees}@example.com")
 
-    def _seed_coordinator(self, password: str, now: datetime) -> int:
+    def _seed_coordinator(self, password: str, now: datetime, *, users: dict[str, int]) -> int:
         """coordinator@: staff in the Program admin group, not a superuser; 1 when new."""
         from django.contrib.auth.models import Group
 
         from mentorship.roles import PROGRAM_ADMIN_GROUP, ensure_program_admin_group
 
-        if User.objects.filter(email=COORDINATOR).exists():
+        if COORDINATOR in users:
             return 0
         # migrate made the group; it is only made here when someone deleted it.
         group = Group.objects.filter(name=PROGRAM_ADMIN_GROUP).first()
@@ -1534,6 +1534,10 @@ class Command(BaseCommand):
             date_joined=now,
         )
         coordinator.groups.add(group or ensure_program_admin_group())
+        # Verified like the other demo accounts, so she logs in where verification is mandatory.
+        EmailAddress.objects.create(
+            user=coordinator, email=COORDINATOR, verified=True, primary=True
+        )
         return 1
 
 
