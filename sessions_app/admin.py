@@ -31,7 +31,9 @@ class SessionOptionInline(admin.TabularInline[SessionOption, Session]):
 class SessionAdmin(admin.ModelAdmin[Session]):
     """Sessions are read here. Private notes are not shown: only their author sees them."""
 
-    list_display = ("id", "pair", "status", "starts_at", "duration_minutes", "created_at")
+    list_display = (
+        "id", "mentorship", "pair", "status", "starts_at", "duration_minutes", "created_at",
+    )  # fmt: skip
     list_filter = ("status", "starts_at", "created_at")
     search_fields = (
         "mentorship__mentee__email",
