@@ -30,6 +30,14 @@ from sessions_app.models import Session
 from sessions_app.selectors.health import health_for_mentorships
 
 DEFAULT_DAYS = 90
+OUTCOME_LABELS = {
+    "pending": "Waiting",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+    "expired": "Expired",
+    "cancelled": "Matched elsewhere",
+}
 HEALTH_ORDER = ("on_track", "too_early", "needs_checkin", "at_risk", "paused")
 
 
@@ -166,7 +174,7 @@ def _match_figures(filters: ReportFilters) -> list[Figure]:
             rate_text,
             "Mentees with a mentorship started by the end of the range, of all mentees who "
             "had joined by then.",
-            f"{counts['matched']} of {counts['total']} mentees",
+            f"{counts['matched']} of {plural(counts['total'], 'mentee')}",
         ),
         Figure(
             "time_to_match",
@@ -175,7 +183,7 @@ def _match_figures(filters: ReportFilters) -> list[Figure]:
             _number(median_days, "days"),
             "Median days from joining (the programme, or the platform) to the first "
             "mentorship, for mentees first matched in the range.",
-            f"{len(days)} mentees matched in the range",
+            f"{plural(len(days), 'mentee')} matched in the range",
         ),
     ]
 
@@ -214,7 +222,7 @@ def _request_figures(filters: ReportFilters) -> tuple[list[Figure], list[Bar]]:
             median_hours,
             _number(median_hours, "h"),
             "Median hours from a request to the mentor's answer, for requests sent in the range.",
-            f"{len(hours)} answers",
+            plural(len(hours), "answer"),
         ),
         Figure(
             "expired_requests",
@@ -225,7 +233,9 @@ def _request_figures(filters: ReportFilters) -> tuple[list[Figure], list[Bar]]:
             f"of {sum(by_status.values())} sent",
         ),
     ]
-    outcomes = [Bar(label, by_status.get(value, 0), value) for value, label in status.choices]
+    outcomes = [
+        Bar(label, by_status.get(value, 0), value) for value, label in OUTCOME_LABELS.items()
+    ]
     return figures, outcomes
 
 
@@ -315,7 +325,7 @@ def _engagement_figures(filters: ReportFilters, now: datetime) -> list[Figure]:
             per_pair,
             _number(per_pair, "", 1),
             "Completed sessions held in the range, per mentorship live during the range.",
-            f"{sessions} sessions, {pairs} pairs",
+            f"{plural(sessions, 'session')}, {plural(pairs, 'pair')}",
         ),
         Figure(
             "checkin_completion",
@@ -332,7 +342,7 @@ def _engagement_figures(filters: ReportFilters, now: datetime) -> list[Figure]:
             goal_rate,
             goal_text,
             "Goals of these mentees marked achieved, of all their goals not dropped.",
-            f"{goal_counts['achieved']} of {goal_counts['total']} goals",
+            f"{goal_counts['achieved']} of {plural(goal_counts['total'], 'goal')}",
         ),
     ]
 
@@ -418,3 +428,35 @@ def chart_bars(bars: Sequence[Bar], *, width: int = 560, height: int = 180) -> d
             }
         )
     return {"width": width, "height": height, "bars": items, "base": 14 + plot, "max": top}
+
+
+def chart_rows(bars: Sequence[Bar], *, width: int = 420, row: int = 26) -> dict[str, object]:
+    """Geometry for a horizontal SVG bar chart (categories with long names)."""
+    top = max((bar.value for bar in bars), default=0) or 1
+    label_width, value_room = 150, 36
+    plot = width - label_width - value_room
+    items = []
+    for i, bar in enumerate(bars):
+        w = plot * bar.value / top
+        items.append(
+            {
+                "label": bar.label,
+                "value": bar.value,
+                "key": bar.key,
+                "y": i * row + 4,
+                "ty": i * row + row / 2 + 4,
+                "w": round(w, 1),
+                "vx": round(label_width + w + 6, 1),
+            }
+        )
+    return {
+        "width": width,
+        "height": len(bars) * row + 8,
+        "bars": items,
+        "x": label_width,
+        "bar_height": row - 8,
+    }
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"

@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship, Program
-from matching.reports import Report, ReportFilters, build_report, chart_bars, default_filters
+from matching.reports import (
+    Report,
+    ReportFilters,
+    build_report,
+    chart_bars,
+    chart_rows,
+    default_filters,
+)
 from mentorship.exceptions import DomainError
 from sessions_app.services.nudges import nudge_pair, nudged_today
 
@@ -88,9 +95,9 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "report": report,
         "filters": filters,
         "figures": report.figures,
-        "weekly_chart": chart_bars(report.weekly),
-        "health_chart": chart_bars(report.health, width=360),
-        "outcome_chart": chart_bars(report.outcomes, width=360),
+        "weekly_chart": chart_bars(report.weekly, width=900),
+        "health_chart": chart_rows(report.health),
+        "outcome_chart": chart_rows(report.outcomes),
         "nudged": nudged,
         "query": request.GET.urlencode(),
     }
