@@ -64,3 +64,16 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# Staff reports (matching/views_reports.py): figures, CSV, and the nudge of a pair at risk.
+from matching import views_reports  # noqa: E402
+
+urlpatterns += [
+    path("staff/reports/", views_reports.reports, name="reports"),
+    path("staff/reports.csv", views_reports.reports_csv, name="reports_csv"),
+    path(
+        "staff/reports/nudge/<int:mentorship_id>/",
+        views_reports.reports_nudge,
+        name="reports_nudge",
+    ),
+]
