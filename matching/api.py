@@ -142,7 +142,7 @@ def _filters(request: Request) -> MentorFilterForm:
     accepting = str(params.get("accepting", "")).strip().lower()
     if accepting in YES | NO:
         params["accepting"] = "true" if accepting in YES else "false"
-    form = MentorFilterForm(params)
+    form = MentorFilterForm(params, user=_user(request))
     if not form.is_valid():
         raise serializers.ValidationError(
             {field: [str(error) for error in errors] for field, errors in form.errors.items()}

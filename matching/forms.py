@@ -15,7 +15,8 @@ from matching.index import Vocabulary
 from matching.models import MentorshipRequest, Program
 from matching.outreach import OutreachParts
 from matching.selectors import MentorFilters
-from profiles.models import Goal, Industry, Language, MentoringKind, Skill
+from matching.selectors_programs import browsable_programs
+from profiles.models import Goal, Industry, Language, MentoringKind, Skill, User
 
 
 class MentorFilterForm(forms.Form):
@@ -49,12 +50,20 @@ class MentorFilterForm(forms.Form):
         Program.objects.order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="Default weights",
+        empty_label="Everyone (no programme)",
         label="Programme",
+        error_messages={
+            "invalid_choice": "Choose one of your programmes in which mentees choose a mentor."
+        },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only the person's own programmes, and only where mentees choose.
+            field = self.fields["program"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = browsable_programs(user=user).order_by("name")
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "input")
 
@@ -128,7 +137,10 @@ def filter_options(
         [("true", "Taking mentees now"), ("false", "Everyone")], chosen("accepting") or "true"
     )
     out["program"] = _options(
-        [("", "Default weights"), *((str(escape(p.slug)), str(escape(p.name))) for p in programs)],
+        [
+            ("", "Everyone (no programme)"),
+            *((str(escape(p.slug)), str(escape(p.name))) for p in programs),
+        ],
         chosen("program"),
     )
     return out

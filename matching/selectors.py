@@ -48,6 +48,7 @@ from matching.models import (
     RequestMessage,
 )
 from matching.outreach import MentorFacts
+from matching.selectors_programs import program_mentor_ids
 from matching.services import closed_reason, places_taken
 from profiles.models import (
     DataClock,
@@ -233,6 +234,9 @@ def _filter_mask(context: _Context, filters: MentorFilters) -> npt.NDArray[np.bo
         mask &= (offers.kinds & bit) > 0
     if filters.min_hours:
         mask &= np.nan_to_num(scored.shared_hours, nan=0.0) >= filters.min_hours
+    if filters.program is not None:
+        # The programme's mentors only: one query for their ids, then one array test.
+        mask &= np.isin(offers.ids, program_mentor_ids(filters.program))
     return mask
 
 

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
+from matching.models import Enrolment, Mentorship, MentorshipRequest, Program, RequestMessage
 from mentorship.exceptions import Conflict, LimitReached, RuleViolation
 from mentorship.notifications.services import notify
 from profiles.models import Goal, Profile, User
@@ -118,6 +118,8 @@ def send_request(
             f"You have sent {DAILY_REQUEST_LIMIT} requests today. You can send another later.",
             retry_after=max(1, int(wait.total_seconds()) + 1),
         )
+    if program is not None:
+        check_request_in_program(program=program, mentee=mentee, mentor=mentor)
     limit = program.max_open_requests if program else DEFAULT_MAX_OPEN_REQUESTS
     if Mentorship.objects.live().filter(mentee=mentee, mentor=mentor).exists():
         raise Conflict(f"You are already in a mentorship with {mentor.get_short_name()}.")
@@ -149,6 +151,27 @@ def send_request(
             f"Your request to {mentor.get_short_name()} is already waiting for an answer."
         ) from error
     return request
+
+
+def check_request_in_program(*, program: Program, mentee: User, mentor: User) -> None:
+    """A request within a programme: mentees choose there, and both people are in it."""
+    if not program.mentees_choose:
+        raise RuleViolation(
+            f"In {program.name}, the coordinators introduce mentees to mentors; "
+            "requests are not sent there.",
+            code="program_assigned",
+        )
+    roles = dict(
+        Enrolment.objects.filter(program=program, user__in=(mentee, mentor)).values_list(
+            "user_id", "role"
+        )
+    )
+    if roles.get(mentee.pk) not in (Enrolment.Role.MENTEE, Enrolment.Role.BOTH):
+        raise RuleViolation(f"You are not a mentee in {program.name}.", code="program_mentee")
+    if roles.get(mentor.pk) not in (Enrolment.Role.MENTOR, Enrolment.Role.BOTH):
+        raise RuleViolation(
+            f"{mentor.get_short_name()} is not a mentor in {program.name}.", code="program_mentor"
+        )
 
 
 def _lock_pair(request: MentorshipRequest) -> Profile:
@@ -190,6 +213,9 @@ def accept_request(*, mentor: User, request_id: int, welcome_note: str = "") -> 
             mentor=mentor,
             program=request.program,
             request=request,
+            match_run=request.match_run,
+            # The programme's rhythm is where the pair starts (they can agree another).
+            frequency=request.program.checkin_frequency if request.program else "",
         )
         if request.goal_id:
             mentorship.goals.add(request.goal_id)

@@ -36,6 +36,7 @@ from matching.selectors import (
     list_sent_requests,
     rank_mentors,
 )
+from matching.selectors_programs import browsable_programs, mentor_in_program
 from mentorship.exceptions import Conflict, DomainError, LimitReached, RuleViolation
 from mentorship.types import AuthenticatedHttpRequest
 from profiles.availability import Window, week_start_for, windows_in_viewer_zone
@@ -61,7 +62,7 @@ def _query_without_page(request: AuthenticatedHttpRequest) -> str:
 @require_safe
 @vary_on_headers("HX-Request")
 def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = MentorFilterForm(request.GET or None)
+    form = MentorFilterForm(request.GET or None, user=request.user)
     filters = MentorFilters()
     if form.is_bound:
         form.is_valid()
@@ -70,7 +71,7 @@ def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = rank_mentors(
         user=request.user, filters=filters, page=_page_number(request), page_size=PAGE_SIZE
     )
-    programs = list(Program.objects.only("slug", "name").order_by("name"))
+    programs = list(browsable_programs(user=request.user).only("slug", "name").order_by("name"))
     context: dict[str, Any] = {
         "form": form,
         "page": page,
@@ -102,8 +103,7 @@ def browse(request: AuthenticatedHttpRequest) -> HttpResponse:
 def mentor(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     if mentor_id == request.user.pk:
         return redirect("profiles:public", user_id=mentor_id)
-    form = MentorFilterForm(request.GET or None)
-    program = form.cleaned_data.get("program") if form.is_bound and form.is_valid() else None
+    program = _program(request, mentor_id)
     match = get_mentor_match(user=request.user, mentor_id=mentor_id, program=program)
     profile = get_public_profile(viewer=request.user, user_id=mentor_id)
     viewer_zone = timezone.get_current_timezone_name()
@@ -130,10 +130,14 @@ def mentor(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
 # --- Outreach: the composer ---------------------------------------------------------------
 
 
-def _program(request: AuthenticatedHttpRequest) -> Program | None:
-    """The programme in ?program=, as the mentor page reads it (None when absent or unknown)."""
-    form = MentorFilterForm(request.GET or None)
-    return form.cleaned_data.get("program") if form.is_bound and form.is_valid() else None
+def _program(request: AuthenticatedHttpRequest, mentor_id: int) -> Program | None:
+    """The programme in ?program=, when it is one of the person's and the mentor is in it
+    (None otherwise: the page then shows the open directory's fit)."""
+    form = MentorFilterForm(request.GET or None, user=request.user)
+    program = form.cleaned_data.get("program") if form.is_bound and form.is_valid() else None
+    if program is not None and not mentor_in_program(program=program, mentor_id=mentor_id):
+        return None
+    return program
 
 
 def _compose_url(mentor_id: int, program: Program | None) -> str:
@@ -185,7 +189,7 @@ def compose(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpResponse:
     """Write a request: Preview re-renders with hints and the preview, Send sends."""
     if mentor_id == request.user.pk:
         return redirect("profiles:public", user_id=mentor_id)
-    program = _program(request)
+    program = _program(request, mentor_id)
     match = get_mentor_match(user=request.user, mentor_id=mentor_id, program=program)
     mentor_user = match.profile.user
     form = OutreachForm(

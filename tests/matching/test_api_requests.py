@@ -440,9 +440,9 @@ def test_blank_subject_or_message_get_the_services_words(ana, ben, client_for):
 
 
 def test_a_programme_by_slug_sets_the_open_request_limit(ana, client_for):
-    from matching.models import Program
+    from matching.models import Enrolment, Program
 
-    Program.objects.create(name="Wide", slug="wide", max_open_requests=4)
+    wide = Program.objects.create(name="Wide", slug="wide", max_open_requests=4)
     as_ana = client_for(ana)
     for _ in range(3):
         send(as_ana, make_mentor())
@@ -450,7 +450,10 @@ def test_a_programme_by_slug_sets_the_open_request_limit(ana, client_for):
     refused = as_ana.post(
         "/api/v1/requests/", {"mentor": make_mentor().pk, "subject": "Hi", "message": "20 min?"}
     )
-    within = send(as_ana, make_mentor(), program="wide")
+    in_wide = make_mentor()
+    Enrolment.objects.create(program=wide, user=ana, role="mentee")
+    Enrolment.objects.create(program=wide, user=in_wide, role="mentor")
+    within = send(as_ana, in_wide, program="wide")
     unknown = as_ana.post(
         "/api/v1/requests/",
         {"mentor": make_mentor().pk, "subject": "Hi", "message": "20 min?", "program": "nope"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from matching.models import Program
+from matching.models import Enrolment, Program
 from matching.selectors import MentorFilters, explain_mentee_for_mentor, rank_mentors
 from profiles import services
 from profiles.availability import Window
@@ -277,10 +277,24 @@ def test_who_is_not_an_active_mentor_answers_404(world, client, who):
     assert client.get(reverse("api:mentor-detail", args=[target])).status_code == 404
 
 
+def _with_everyone(program: Program, world) -> Program:  # type: ignore[no-untyped-def]
+    """Ana as the programme's mentee, the mentors as its mentors."""
+    Enrolment.objects.create(program=program, user=world["ana"], role="mentee")
+    for name in ("ben", "cara", "dan"):
+        Enrolment.objects.create(program=program, user=world[name], role="mentor")
+    return program
+
+
 def test_a_programme_changes_the_weights_and_reverse_inverts_seniority(world, client):
     client.force_login(world["ana"])
-    Program.objects.create(name="Juniors teach", slug="juniors", kind=Program.Kind.REVERSE)
-    Program.objects.create(name="Time first", slug="time", weights={"availability": 10})
+    _with_everyone(
+        Program.objects.create(name="Juniors teach", slug="juniors", kind=Program.Kind.REVERSE),
+        world,
+    )
+    _with_everyone(
+        Program.objects.create(name="Time first", slug="time", weights={"availability": 10}),
+        world,
+    )
 
     default = client.get(reverse("api:mentor-detail", args=[world["ben"].pk])).json()
     reverse_ = client.get(
@@ -299,7 +313,10 @@ def test_a_programme_changes_the_weights_and_reverse_inverts_seniority(world, cl
 
 def test_cards_link_to_the_mentor_within_the_chosen_programme(world, client):
     client.force_login(world["ana"])
-    Program.objects.create(name="Time first", slug="time", weights={"availability": 10})
+    _with_everyone(
+        Program.objects.create(name="Time first", slug="time", weights={"availability": 10}),
+        world,
+    )
     ben = reverse("matching:mentor", args=[world["ben"].pk])
 
     plain = client.get(reverse("matching:browse")).content.decode()
@@ -432,8 +449,10 @@ def test_near_ties_take_turns_at_the_top_day_by_day(db, mentee_ana):
 
 
 def test_peer_programmes_score_both_ways_the_same(world, client):
-    Program.objects.create(name="Peers", slug="peers", kind=Program.Kind.PEER)
+    peers = Program.objects.create(name="Peers", slug="peers", kind=Program.Kind.PEER)
     ana, ben = world["ana"], world["ben"]
+    for someone in (ana, ben):
+        Enrolment.objects.create(program=peers, user=someone, role="both")
     # Both take part on both sides.
     services.update_profile(profile=Profile.objects.get(user=ana), fields={"is_mentor": True})
     services.replace_expertise(profile=Profile.objects.get(user=ana), items=[(world["go"], 4)])
@@ -460,7 +479,9 @@ def test_the_filters_offer_the_taxonomy_and_keep_the_choice(world, client):
 
 
 def test_a_mentee_who_does_not_mentor_can_browse_a_peer_programme(world, client):
-    Program.objects.create(name="Peers", slug="peers", kind=Program.Kind.PEER)
+    _with_everyone(
+        Program.objects.create(name="Peers", slug="peers", kind=Program.Kind.PEER), world
+    )
     client.force_login(world["ana"])
 
     response = client.get(reverse("api:mentor-list"), {"program": "peers"})

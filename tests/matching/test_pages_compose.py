@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from matching import services
 from matching.forms import CLOSING_STARTER
-from matching.models import MentorshipRequest, Program, RequestMessage
+from matching.models import Enrolment, MentorshipRequest, Program, RequestMessage
 from profiles.models import Goal, Profile
 from tests.factories import GoalFactory
 from tests.matching.people import language, person, skill
@@ -77,8 +77,16 @@ def hint_codes(html: str) -> list[str]:
 # --- The composer ------------------------------------------------------------------------
 
 
+def _spring(world) -> Program:  # type: ignore[no-untyped-def]
+    """A programme Ana (mentee) and Ben (mentor) are both in."""
+    spring = Program.objects.create(name="Spring cohort", slug="spring")
+    Enrolment.objects.create(program=spring, user=world["ana"], role="mentee")
+    Enrolment.objects.create(program=spring, user=world["ben"], role="mentor")
+    return spring
+
+
 def test_the_mentor_page_links_to_the_composer_keeping_the_programme(world, client):
-    Program.objects.create(name="Spring cohort", slug="spring")
+    _spring(world)
     client.force_login(world["ana"])
     html = client.get(
         reverse("matching:mentor", args=[world["ben"].pk]), {"program": "spring"}
@@ -223,7 +231,7 @@ def test_sending_creates_one_request_and_lands_on_its_page(world, client):
 
 
 def test_sending_within_a_programme_records_it(world, client):
-    spring = Program.objects.create(name="Spring cohort", slug="spring")
+    spring = _spring(world)
     client.force_login(world["ana"])
     response = client.post(
         f"{compose_url(world)}?program=spring", {**draft(world), "action": "send"}

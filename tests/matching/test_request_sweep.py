@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from matching import services, tasks
-from matching.models import Mentorship, MentorshipRequest, Program
+from matching.models import Enrolment, Mentorship, MentorshipRequest, Program
 from mentorship.celery import app
 from mentorship.notifications.models import Notification
 from mentorship.notifications.services import sweep_notifications
@@ -143,8 +143,10 @@ def test_a_programme_sets_its_own_reminder_and_expiry_days(
     program = Program.objects.create(
         name="Spring cohort", slug="spring", request_reminder_days=[1], request_expiry_days=5
     )
-    ben = mentor()
-    send(mentee(), ben, program=program)
+    ben, ana = mentor(), mentee()
+    Enrolment.objects.create(program=program, user=ana, role="mentee")
+    Enrolment.objects.create(program=program, user=ben, role="mentor")
+    send(ana, ben, program=program)
     at(clock, 1)
     assert sweep_twice().reminded == 1
     at(clock, 4.9)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matching import services
-from matching.models import Mentorship, MentorshipRequest, Program
+from matching.models import Enrolment, Mentorship, MentorshipRequest, Program
 from mentorship.exceptions import Conflict, LimitReached, RuleViolation
 from profiles.models import Profile, User
 from tests.factories import GoalFactory, UserFactory
@@ -107,7 +107,10 @@ def test_one_open_request_per_pair_and_a_limit_on_open_requests() -> None:
         send(ana, mentor())
     assert caught.value.code == "too_many_open"
     program = Program.objects.create(name="Wide", slug="wide", max_open_requests=5)
-    send(ana, mentor(), program=program)
+    wide_mentor = mentor()
+    Enrolment.objects.create(program=program, user=ana, role="mentee")
+    Enrolment.objects.create(program=program, user=wide_mentor, role="mentor")
+    send(ana, wide_mentor, program=program)
     assert MentorshipRequest.objects.filter(mentee=ana, status=Status.PENDING).count() == 4
 
 
