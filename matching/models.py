@@ -543,6 +543,10 @@ class MatchRunPair(models.Model):
     )
     score = models.FloatField(null=True, blank=True)
     unmatched_reason = models.CharField(max_length=12, choices=Unmatched.choices, blank=True)
+    # The mentor an admin removed from this line: a re-run never pairs them again.
+    removed_mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Pinned pairs are kept as they are when the draft is re-run.
     pinned = models.BooleanField(default=False)
     edited = models.BooleanField(default=False, help_text="Changed by an admin in the draft.")

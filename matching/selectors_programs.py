@@ -26,7 +26,7 @@ def _with_counts(programs: QuerySet[Program]) -> QuerySet[Program]:
 def list_programs_for_member(*, user: User) -> list[Program]:
     """The person's programmes with their role and people counts (two queries), newest first."""
     mine = Enrolment.objects.filter(program=OuterRef("pk"), user=user)
-    programs = list(
+    programs: list[Program] = list(
         _with_counts(Program.objects.filter(Exists(mine)))
         .annotate(my_role=mine.values("role")[:1], my_joined_at=mine.values("joined_at")[:1])
         .order_by("-my_joined_at", "name")

@@ -19,3 +19,11 @@ def sweep_requests() -> dict[str, int]:
         result.paused,
     )
     return {"reminded": result.reminded, "expired": result.expired, "paused": result.paused}
+
+
+@shared_task(acks_late=True)
+def solve_match_run(run_id: int) -> bool:
+    """Solve a queued bulk match into a draft (a redelivered task finds it claimed)."""
+    from matching import services_bulk
+
+    return services_bulk.solve_match_run(run_id=run_id)
