@@ -11,7 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from matching import admin_programs  # noqa: F401  (Program, Enrolment, PairRule)
+from matching import (
+    admin_programs,  # noqa: F401  (Program, Enrolment, PairRule)
+    admin_runs,  # noqa: F401  (MatchRun, MatchRunPair)
+)
 from matching.models import Mentorship, MentorshipRequest, RequestMessage
 from matching.services import expire_request, remind_mentor
 from mentorship.admin_actions import run_each
