@@ -54,10 +54,10 @@ KINDS: dict[str, Kind] = {
     "no_first_session": Kind(),
     "pair_quiet": Kind(),
     "pair_at_risk": Kind(),  # to staff: a pair that stopped checking in
-    "pair_nudged": Kind(),
+    "pair_nudged": Kind(),  # a coordinator's nudge from the reports page, to both
     # Bulk matching (matching.services_bulk): a published draft, once per person.
     "match_published_mentee": Kind(essential=True),
-    "match_published_mentor": Kind(essential=True),  # a coordinator's nudge from the reports page, to both
+    "match_published_mentor": Kind(essential=True),
     # Pausing and ending (sessions_app.services.closing), to the other person.
     "mentorship_paused": Kind(),
     "mentorship_resumed": Kind(),
