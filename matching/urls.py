@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import views, views_inbox
+from matching import views, views_inbox, views_programs
 
 app_name = "matching"
 
@@ -29,4 +29,8 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/answer/", views.request_answer, name="request_answer"),
+    # Programmes: joining with the invite link, the person's programmes, one of them.
+    path("programs/", views_programs.programs, name="programs"),
+    path("programs/join/<str:code>/", views_programs.program_join, name="program_join"),
+    path("programs/<slug:slug>/", views_programs.program, name="program"),
 ]
