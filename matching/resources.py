@@ -43,9 +43,12 @@ WINDOW = re.compile(
     r"^(?P<day>[a-z]{3})[a-z]*\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$"
 )
 PROFICIENCY = {label.lower(): value for value, label in Proficiency.choices}
-SENIORITY = {label.lower(): value for value, label in Seniority.choices} | {
-    label.split()[0].lower(): value for value, label in Seniority.choices
-}
+# The labels, their first words ("lead", "mid-level") and the short forms people write.
+SENIORITY = (
+    {label.lower(): value for value, label in Seniority.choices}
+    | {label.split()[0].lower(): value for value, label in Seniority.choices}
+    | {"mid": Seniority.MID, "manager": Seniority.LEAD, "exec": Seniority.EXECUTIVE}
+)
 ROLES = {"mentee": "mentee", "mentor": "mentor", "both": "both"}
 
 

@@ -1225,7 +1225,28 @@ class Command(BaseCommand):
             # Running web processes pick the new people up at their next browse.
             stamp_unversioned_profiles()
         created += self._seed_coordinator(password, now, users=users)
+        self._seed_cohort(today)
         return created
+
+    def _seed_cohort(self, today: date) -> None:
+        """An empty cohort for the tour: an admin imports matching/fixtures/sample_cohort.csv
+        into it, runs a bulk match and publishes it."""
+        from matching.models import Program
+
+        starts = today + timedelta(days=30)
+        Program.objects.get_or_create(
+            slug="spring-2027",
+            defaults={
+                "name": "Spring 2027 cohort",
+                "description": "Six months of one-to-one mentoring for people growing into "
+                "their next role, with fortnightly check-ins.",
+                "timing": Program.Timing.COHORT,
+                "starts_on": starts,
+                "ends_on": starts + timedelta(days=182),
+                "matching_mode": Program.MatchingMode.ADMIN_ASSIGNED,
+                "checkin_frequency": "fortnightly",
+            },
+        )
 
     def _demo_mentee(self, mentor: User, now: datetime) -> User | None:
         """The first generated mentee in another time zone who shares free hours with
@@ -1509,6 +1530,9 @@ class Command(BaseCommand):
         self.stdout.write("  mentee@example.com  a mentee, well matched with mentor@")
         self.stdout.write("  mentor@example.com  a mentor, already mentoring a generated mentee")
         self.stdout.write(f"  {COORDINATOR}  a program admin: runs programmes in /admin/")
+        self.stdout.write(
+            "  (the Spring 2027 cohort is empty: import matching/fixtures/sample_cohort.csv)"
+        )
         mentors = User.objects.filter(email__regex=r"^mentor[0-9]+@example\.com$").count()
         mentees = User.objects.filter(email__regex=r"^mentee[0-9]+@example\.com$").count()
         if mentors:
