@@ -264,17 +264,25 @@ class ParticipantResource(resources.ModelResource):
     def import_instance(self, instance: Enrolment, row: dict[str, Any], **kwargs: Any) -> None:
         """Check the whole row; errors become the preview's named row errors."""
         assert self._lookups is not None
-        parsed = parse_row(row, self._lookups)
+        errors: dict[str, list[str]] = {}
+        parsed: Parsed | None = None
+        try:
+            parsed = parse_row(row, self._lookups)
+        except ValidationError as error:
+            errors = {name: list(messages) for name, messages in error.message_dict.items()}
+        email = str(row.get("email") or "").strip().lower()
         number = kwargs.get("row_number") or len(self._seen) + 1
-        first = self._seen.setdefault(parsed.email, number)
+        first = self._seen.setdefault(email, number) if email else number
         if first != number:
-            raise ValidationError({"email": f"{parsed.email} is already on row {first}."})
-        existing = User.objects.filter(email__iexact=parsed.email).first()
+            errors.setdefault("email", []).append(f"{email} is already on row {first}.")
+        existing = User.objects.filter(email__iexact=email).first() if email else None
         if existing is not None and (existing.is_staff or existing.is_superuser):
             # A file must not be a way to rewrite staff accounts' profiles.
-            raise ValidationError(
-                {"email": f"{parsed.email} is a staff account: enrol staff by hand."}
+            errors.setdefault("email", []).append(
+                f"{email} is a staff account: enrol staff by hand."
             )
+        if errors or parsed is None:
+            raise ValidationError(errors)
         instance.role = parsed.role
         instance._parsed = parsed  # type: ignore[attr-defined]
 
