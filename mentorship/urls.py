@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from matching.api import MentorDetailView, MentorListView, MentorshipViewSet, RequestViewSet
+from matching.api_programs import ProgramViewSet
 from mentorship import views
 from mentorship.api import ObtainTokenView
 from mentorship.notifications.api import NotificationViewSet
@@ -38,6 +39,7 @@ router.register("requests", RequestViewSet, basename="request")
 router.register("mentorships", MentorshipViewSet, basename="mentorship")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("checkins", CheckInViewSet, basename="checkin")
+router.register("programs", ProgramViewSet, basename="program")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
