@@ -138,3 +138,46 @@ def test_the_api_lists_joins_and_leaves(
     assert api.post("/api/v1/programs/spring/leave/").status_code == 204
     assert not Enrolment.objects.filter(user=mentee_ana).exists()
     assert APIClient().get("/api/v1/programs/").status_code == 401
+
+
+def test_browsing_a_programme_lists_only_its_mentors_for_two_more_queries(
+    spring, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.matching.people import language, person, tuesday_evening
+
+    english = language("en", "English")
+    ana = person("ana@example.org", name="Ana Mentee", mentee=True, languages=[(english, 4)],
+                 windows=tuesday_evening())  # fmt: skip
+    inside = person("ines@example.org", name="Ines Inside", mentor=True,
+                    languages=[(english, 4)], windows=tuesday_evening())  # fmt: skip
+    person("otto@example.org", name="Otto Outside", mentor=True, languages=[(english, 4)],
+           windows=tuesday_evening())  # fmt: skip
+    Enrolment.objects.create(program=spring, user=ana, role="mentee")
+    Enrolment.objects.create(program=spring, user=inside, role="mentor")
+    client.force_login(ana)
+    browse = reverse("matching:browse")
+    everyone = client.get(browse).content.decode()
+    assert "Otto Outside" in everyone
+    assert "Ines Inside" in everyone
+    scoped = client.get(browse, {"program": "spring"}).content.decode()
+    assert "Ines Inside" in scoped
+    assert "Otto Outside" not in scoped
+    with CaptureQueriesContext(connection) as plain:
+        client.get(browse)
+    with CaptureQueriesContext(connection) as in_programme:
+        client.get(browse, {"program": "spring"})
+    # The chosen programme's row, and its mentors' ids.
+    assert len(in_programme) == len(plain) + 2
+    api = APIClient()
+    api.force_authenticate(ana)
+    assert [
+        m["id"] for m in api.get("/api/v1/mentors/", {"program": "spring"}).json()["results"]
+    ] == [inside.pk]
+    outsider = APIClient()
+    outsider.force_authenticate(person("zed@example.org", mentee=True))
+    refused = outsider.get("/api/v1/mentors/", {"program": "spring"})
+    assert refused.status_code == 400
+    assert "Choose one of your programmes" in str(refused.json())
