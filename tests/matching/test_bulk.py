@@ -352,3 +352,16 @@ def test_the_command_names_an_unknown_programme(db: None) -> None:
 
     with pytest.raises(CommandError, match="No programme"):
         call_command("bulk_match", "nope")
+
+
+def test_the_run_pairs_changelist_costs_fixed_queries(
+    cohort, staff_client, django_assert_num_queries
+) -> None:
+    solve(cohort["program"])
+    url = reverse("admin:matching_matchrunpair_changelist")
+    staff_client.get(url)
+    # session, user; the programme filter's choices; count twice; the page of lines
+    # with mentee, mentor, run and programme joined; unread notifications.
+    with django_assert_num_queries(7):
+        page = staff_client.get(url).content.decode()
+    assert "Ben Okafor" in page
