@@ -285,6 +285,10 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # An import runs in one transaction: a file with a bad row imports nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing people needs the right to add enrolments; exporting, to view them
+# (otherwise any staff member who reaches the admin could).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {

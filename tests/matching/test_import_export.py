@@ -203,3 +203,15 @@ def test_the_programme_changelists_cost_fixed_queries(
         staff.get(url)
         with django_assert_num_queries(expected):
             assert staff.get(url).status_code == 200
+
+
+def test_staff_without_the_enrolment_right_may_not_import(spring, client: Client) -> None:
+    from django.contrib.auth.models import Permission
+
+    clerk = UserFactory(email="clerk@example.org", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_enrolment"))
+    client.force_login(clerk)
+    assert client.get(reverse("admin:matching_enrolment_import")).status_code == 403
+    clerk.user_permissions.add(Permission.objects.get(codename="add_enrolment"))
+    client.force_login(User.objects.get(pk=clerk.pk))
+    assert client.get(reverse("admin:matching_enrolment_import")).status_code == 200
