@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import UNSAFE_INLINE
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
@@ -110,7 +111,7 @@ class ProgramAdmin(admin.ModelAdmin[Program]):
         url = request.build_absolute_uri(path) if request else path
         state = "" if program.enrolment_open else " (closed: nobody can join with it now)"
         return format_html(
-            '<input type="text" readonly value="{}" size="60" onfocus="this.select()"> {}',
+            '<input type="text" readonly value="{}" size="60" class="select-on-focus"> {}',
             url,
             state,
         )
@@ -189,6 +190,13 @@ class EnrolmentAdmin(ImportExportModelAdmin):
     def organisation(self, enrolment: Enrolment) -> str:
         profile = getattr(enrolment.user, "profile", None)
         return profile.organisation if profile else ""
+
+    def import_action(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().import_action(request, *args, **kwargs)
+        # The dry-run preview marks changed cells with diff-match-patch's <ins style=...>:
+        # style attributes only, on this page only (scripts stay 'self').
+        response._csp_update = {"style-src-attr": [UNSAFE_INLINE]}  # type: ignore[attr-defined]
+        return response
 
     def get_import_form_initial(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = super().get_import_form_initial(request)

@@ -49,6 +49,7 @@ from matching.serializers import (
     RequestCreateSerializer,
     RequestSerializer,
 )
+from mentorship.api import VisibleFirstMixin
 from profiles.models import MentoringKind, User
 from sessions_app.services import closing
 
@@ -275,7 +276,10 @@ class RequestFilterSerializer(serializers.Serializer[Any]):
     retrieve=extend_schema(summary="One of your requests (404 for anyone else's)"),
 )
 class RequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[MentorshipRequest]
+    VisibleFirstMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[MentorshipRequest],
 ):
     """Requests: a mentee's short first message to a mentor, and its answer.
 
@@ -416,7 +420,10 @@ class RequestViewSet(
     retrieve=extend_schema(summary="One of your mentorships (404 for anyone else's)"),
 )
 class MentorshipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Mentorship]
+    VisibleFirstMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Mentorship],
 ):
     """Mentorships: the pair, their linked goals, the agreement, and both contact links.
 

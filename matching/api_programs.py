@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from matching.models import Enrolment, Program
 from matching.selectors_programs import get_program_by_invite, list_programs_for_member
 from matching.services_programs import join_program, leave_program
+from mentorship.api import VisibleFirstMixin
 from profiles.models import User
 
 
@@ -61,7 +62,10 @@ NOT_FOUND = OpenApiResponse(description="Not one of your programmes.")
     ),
 )
 class ProgramViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Program]
+    VisibleFirstMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Program],
 ):
     """Programmes you are in. Others' programmes answer 404, as a missing one does."""
 

@@ -17,6 +17,21 @@ from mentorship.exceptions import Conflict, DomainError, LimitReached
 from profiles.services import issue_api_token
 
 
+class VisibleFirstMixin:
+    """Someone else's object answers 404 before the request body is read.
+
+    Actions validate their body first and look the object up in the service; a
+    stranger posting an empty body would get 400 where the owner does, and learn
+    that the id exists. Looking it up first makes every answer about another
+    person's object the same 404 as a missing id.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if getattr(self, "detail", False) and request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.get_object()  # type: ignore[attr-defined]
+
+
 class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from matching.models import Mentorship
+from mentorship.api import VisibleFirstMixin
 from mentorship.exceptions import DomainError
 from profiles.models import Milestone, User
 from sessions_app.models import CheckIn
@@ -101,7 +102,10 @@ def _answers() -> Iterator[None]:
 )
 @extend_schema(tags=["checkins"])
 class CheckInViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[CheckIn]
+    VisibleFirstMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[CheckIn],
 ):
     """Check-ins: the mentee's report at the agreed rhythm, and the mentor's acknowledgement."""
 

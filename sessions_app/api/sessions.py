@@ -37,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from matching.models import Mentorship
+from mentorship.api import VisibleFirstMixin
 from mentorship.exceptions import Conflict
 from profiles.models import User
 from sessions_app import ics
@@ -200,7 +201,10 @@ class CalendarRenderer(BaseRenderer):
     retrieve=extend_schema(summary="One of your sessions (404 for anyone else's)"),
 )
 class SessionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Session]
+    VisibleFirstMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Session],
 ):
     """Sessions: proposed (1-5 times) -> confirmed -> completed | missed, or cancelled.
 

@@ -55,6 +55,17 @@ def _open_page(
     # Fail fast: every page here is local and small.
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Every browser test also checks the Content Security Policy: anything the
+    # policy blocked (an inline script, handler or style) fails the test.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -62,6 +73,7 @@ def _open_page(
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+    assert blocked == [], "The Content Security Policy blocked:\n" + "\n".join(blocked)
 
 
 @pytest.fixture

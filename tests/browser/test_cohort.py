@@ -48,7 +48,9 @@ def test_an_admin_imports_matches_edits_and_publishes_a_cohort(
     errors: list[str] = []
     page.on(
         "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
+        lambda message: (
+            errors.append(f"{page.url} {message.text}") if message.type == "error" else None
+        ),
     )
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
