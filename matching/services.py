@@ -203,6 +203,11 @@ def accept_request(*, mentor: User, request_id: int, welcome_note: str = "") -> 
         # the places are checked, under the lock.
         if places_taken(mentor) >= profile.capacity:
             raise Conflict("All your places are taken: end or pause a mentorship first.")
+        # The pair may have been matched meanwhile (a published bulk match, say).
+        if Mentorship.objects.live().filter(mentee_id=request.mentee_id, mentor=mentor).exists():
+            raise Conflict(
+                f"You are already in a mentorship with {request.mentee.get_short_name()}."
+            )
         now = timezone.now()
         request.status = Status.ACCEPTED
         request.welcome_note = welcome_note.strip()[:1000]

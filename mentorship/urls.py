@@ -13,6 +13,8 @@ from mentorship.api import ObtainTokenView
 from mentorship.notifications.api import NotificationViewSet
 from profiles.api import (
     AvailabilityView,
+    DataExportView,
+    DeleteAccountView,
     GoalMilestonesView,
     GoalViewSet,
     IndustryViewSet,
@@ -46,6 +48,8 @@ router.register("programs", ProgramViewSet, basename="program")
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", DataExportView.as_view(), name="me-export"),
+    path("me/delete/", DeleteAccountView.as_view(), name="me-delete"),
     path("goals/<int:goal_id>/milestones/", GoalMilestonesView.as_view(), name="goal-milestones"),
     path("persona/", PersonaView.as_view(), name="persona"),
     path("availability/", AvailabilityView.as_view(), name="availability"),

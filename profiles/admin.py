@@ -128,7 +128,7 @@ class UserAdmin(DjangoUserAdmin):
     )  # fmt: skip
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "name")
-    readonly_fields = ("date_joined", "last_login")
+    readonly_fields = ("date_joined", "last_login", "deleted_at")
     date_hierarchy = "date_joined"
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -191,7 +191,7 @@ class UserAdmin(DjangoUserAdmin):
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),

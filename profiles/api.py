@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mentorship.exceptions import RuleViolation
-from profiles import selectors, services
+from profiles import privacy, selectors, services
 from profiles.availability import Window
 from profiles.middleware import remember_time_zone
 from profiles.models import Goal, Industry, Language, Milestone, Skill, User
@@ -95,6 +95,54 @@ class MeView(APIView):
             # Pages read the zone from the session; keep the browser's copy current.
             remember_time_zone(request._request, zone)
         return Response(_me(user))
+
+
+class DataExportView(APIView):
+    """Everything the platform holds about you, as one JSON document (the same file
+    as the "Download my data" button): nothing private of anyone else."""
+
+    @extend_schema(
+        summary="Download all your data",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(privacy.export_data(user=_user(request)))
+
+
+class DeleteAccountSerializer(serializers.Serializer[Any]):
+    password = serializers.CharField(
+        style={"input_type": "password"}, help_text="Your current password, once more."
+    )
+    confirm = serializers.CharField(help_text='The word "DELETE".')
+
+    def validate_confirm(self, value: str) -> str:
+        if value.strip().upper() != "DELETE":
+            raise serializers.ValidationError('Send "DELETE" to confirm.')
+        return value
+
+
+class DeleteAccountView(APIView):
+    """Delete your account and its personal data, after your password once more.
+
+    Requests waiting for an answer are withdrawn, live mentorships end, your
+    tokens stop working, and the other side sees "a former member".
+    """
+
+    throttle_scope = "auth"
+
+    @extend_schema(
+        summary="Delete your account",
+        request=DeleteAccountSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        body = DeleteAccountSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = _user(request)
+        if not user.check_password(body.validated_data["password"]):
+            raise RuleViolation("That password is not right.", code="wrong_password")
+        privacy.delete_account(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _update_profile(user: User, fields: dict[str, Any]) -> None:

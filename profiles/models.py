@@ -45,6 +45,10 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+# What others see in place of someone who deleted their account.
+FORMER_MEMBER = "A former member"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; there is no username."""
 
@@ -55,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True, help_text="Unticked instead of deleting an account."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person deleted their account (profiles.privacy.delete_account): the
+    # row stays so shared history reads "A former member", with nothing personal left.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -73,14 +80,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        """The name people see: the full name, or the part of the email before @."""
+        """The name people see: the full name, or the part of the email before @.
+
+        A deleted account's name is FORMER_MEMBER (profiles.privacy.delete_account);
+        only `name` and `email` are read, so querysets that load just those stay cheap.
+        """
         return self.name or self.email.split("@", 1)[0]
 
     def get_full_name(self) -> str:
         return self.name
 
     def get_short_name(self) -> str:
-        return self.name.split(" ", 1)[0] if self.name else self.display_name
+        if not self.name or self.name == FORMER_MEMBER:
+            return self.display_name
+        return self.name.split(" ", 1)[0]
 
 
 # --- Reference data (managed in admin) ------------------------------------------

@@ -100,6 +100,10 @@ DECISIONS: dict[str, Decision] = {
     "profiles:milestone_add": Decision(OWNED, pk("goal", "goal_id"), "post"),
     "profiles:milestone_toggle": Decision(OWNED, pk("milestone"), "post"),
     "profiles:milestone_delete": Decision(OWNED, pk("milestone"), "post"),
+    "profiles:data": Decision(LOGIN),
+    "profiles:data_export": Decision(LOGIN),
+    # Asks for the password again first (a redirect), then for the word DELETE.
+    "profiles:delete_account": Decision(LOGIN),
     "profiles:resume": Decision(TOKEN, lambda w: {"token": "not-a-real-token"}),
     **{
         f"profiles:onboarding_{step}": Decision(LOGIN)
@@ -149,6 +153,8 @@ DECISIONS: dict[str, Decision] = {
     "api:api-root": Decision(API_LOGIN),
     "api:token": Decision(API_PUBLIC, method="post"),
     "api:me": Decision(API_LOGIN),
+    "api:me-export": Decision(API_LOGIN),
+    "api:me-delete": Decision(API_LOGIN, method="post"),
     "api:persona": Decision(API_LOGIN),
     "api:availability": Decision(API_LOGIN),
     "api:mentor-list": Decision(API_LOGIN),
@@ -499,3 +505,53 @@ def test_admin_pages_keep_to_the_content_security_policy(admin_client: Client) -
         assert not INLINE_SCRIPT.search(html), f"{url}: {INLINE_SCRIPT.search(html)}"
         assert not EVENT_ATTRIBUTE.search(html), f"{url}: {EVENT_ATTRIBUTE.search(html)}"
         assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# --- CSRF: every state-changing page and htmx endpoint, with the checks enforced ------------
+
+CSRF_SECRET = "a" * 32  # a well-formed secret: cookie and header must carry the same
+
+
+def _posts() -> list[str]:
+    return sorted(
+        name
+        for name, decision in DECISIONS.items()
+        if decision.method == "post" and decision.kind in (LOGIN, OWNED, STAFF)
+    )
+
+
+@pytest.mark.parametrize("name", _posts())
+def test_every_post_needs_the_csrf_token(name: str) -> None:
+    """Each form and htmx endpoint, posted by someone allowed to use it: refused with
+    403 without the token, accepted past the check with it (as htmx sends it, in the
+    X-CSRFToken header that base.html sets)."""
+    world = World()
+    boss = UserFactory(email="boss@example.org", is_staff=True, is_superuser=True)
+    decision = DECISIONS[name]
+    url = reverse(name, kwargs=decision.kwargs(world))
+    person = boss if decision.kind == STAFF else world.ana
+    if name.startswith("matching:inbox"):  # the mentor's side
+        person = world.ben
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    refused = client.post(url, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403, url
+    assert b"CSRF" in refused.content, url
+    client.cookies["csrftoken"] = CSRF_SECRET
+    passed = client.post(url, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert not (passed.status_code == 403 and b"CSRF" in passed.content), url
+
+
+def test_the_api_needs_the_csrf_token_with_a_session_but_not_with_a_token(db: None) -> None:
+    from rest_framework.authtoken.models import Token
+
+    world = World()
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(world.ana)
+    url = reverse("api:notification-read-all")
+    refused = session.post(url)
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    token = Token.objects.create(user=world.ana)
+    with_token = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert with_token.post(url).status_code == 200

@@ -36,6 +36,7 @@ NOT_INHERITED = (
     "ACCOUNT_EMAIL_VERIFICATION",
     "CELERY_TASK_ALWAYS_EAGER",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "MFA_REQUIRED_FOR_STAFF",
 )
 
 
@@ -113,7 +114,7 @@ def test_production_defaults_are_the_safe_ones() -> None:
     env = _production_env(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50))
     names = (
         "ACCOUNT_EMAIL_VERIFICATION SECURE_SSL_REDIRECT SESSION_COOKIE_SECURE "
-        "CSRF_COOKIE_SECURE SECURE_HSTS_SECONDS STATIC_MANIFEST"
+        "CSRF_COOKIE_SECURE SECURE_HSTS_SECONDS STATIC_MANIFEST MFA_REQUIRED_FOR_STAFF"
     )
     script = (
         "from django.conf import settings\n"
@@ -124,5 +125,5 @@ def test_production_defaults_are_the_safe_ones() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == repr(
-        ["mandatory", True, True, True, 31536000, True]
+        ["mandatory", True, True, True, 31536000, True, True]
     )

@@ -320,3 +320,17 @@ def test_browse_leaves_out_mentors_already_asked_and_counts_places_taken(client)
     assert (full.places_left, full.open_to_requests) == (0, False)
     client.force_login(bea)
     assert client.get(reverse("matching:browse")).status_code == 200
+
+
+def test_accepting_a_pair_matched_meanwhile_is_a_conflict_not_a_crash() -> None:
+    # Found by the CSRF matrix: a published bulk match gave the pair a mentorship
+    # while the mentee's own request still waited; accepting it hit the database's
+    # one-live-mentorship rule (a 500) instead of saying so.
+    ana, marco = mentee(), mentor()
+    request = send(ana, marco)
+    Mentorship.objects.create(mentee=ana, mentor=marco)
+    with pytest.raises(Conflict, match="already in a mentorship with Ana"):
+        services.accept_request(mentor=marco, request_id=request.pk)
+    request.refresh_from_db()
+    assert request.status == Status.PENDING
+    assert Mentorship.objects.count() == 1
