@@ -87,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         """
         return self.name or self.email.split("@", 1)[0]
 
+    @property
+    def is_former_member(self) -> bool:
+        """True once the person deleted their account (only their shared history is left)."""
+        return self.deleted_at is not None
+
     def get_full_name(self) -> str:
         return self.name
 

@@ -203,7 +203,10 @@ def test_deleting_an_account_takes_the_person_away_and_leaves_a_former_member(
     ben.force_login(world.ben)
     page = ben.get(reverse("matching:mentorship", args=[mentorship.pk])).content.decode()
     assert "A former member" in page
+    assert "Your mentee has left" in page
     assert "Ana" not in page
+    assert reverse("profiles:public", args=[ana_pk]) not in page  # nothing to link to
+    assert "How to reach each other" not in page
     # The address is free: she may join again one day.
     again = Client().post(
         reverse("account_signup"),
