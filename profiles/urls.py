@@ -1,6 +1,6 @@
 from django.urls import path
 
-from profiles import views
+from profiles import views, views_unsubscribe
 
 app_name = "profiles"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("milestones/<int:pk>/done/", views.milestone_toggle, name="milestone_toggle"),
     path("milestones/<int:pk>/delete/", views.milestone_delete, name="milestone_delete"),
     path("resume/<str:token>/", views.resume, name="resume"),
+    path("unsubscribe/<str:token>/", views_unsubscribe.unsubscribe, name="unsubscribe"),
     path("welcome/roles/", views.onboarding_roles, name="onboarding_roles"),
     path("welcome/basics/", views.onboarding_basics, name="onboarding_basics"),
     path("welcome/goal/", views.onboarding_goal, name="onboarding_goal"),

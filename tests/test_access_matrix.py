@@ -101,6 +101,7 @@ DECISIONS: dict[str, Decision] = {
     "profiles:milestone_toggle": Decision(OWNED, pk("milestone"), "post"),
     "profiles:milestone_delete": Decision(OWNED, pk("milestone"), "post"),
     "profiles:resume": Decision(TOKEN, lambda w: {"token": "not-a-real-token"}),
+    "profiles:unsubscribe": Decision(TOKEN, lambda w: {"token": "not-a-real-token"}),
     **{
         f"profiles:onboarding_{step}": Decision(LOGIN)
         for step in (

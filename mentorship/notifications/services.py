@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from mentorship.notifications.kinds import get_kind
 from mentorship.notifications.models import Notification
+from mentorship.notifications.unsubscribe import unsubscribe_headers, unsubscribe_url
 from profiles.models import EmailFrequency, Profile, User
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,20 @@ def _template_context(recipient: User, context: dict[str, Any], url: str) -> dic
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "action_url": f"{settings.SITE_URL}{url}" if url.startswith("/") else url,
+    }
+
+
+def _unsubscribe_context(recipient: User, kind: str) -> dict[str, str]:
+    """What the footer of a non-essential email says and links to."""
+    reason = (
+        "you chose a daily digest of your updates"
+        if kind == "digest"
+        else f"you have an account at {settings.SITE_NAME} with email updates switched on"
+    )
+    return {
+        "unsubscribe_url": unsubscribe_url(user=recipient),
+        "unsubscribe_reason": reason,
+        "email_settings_url": f"{settings.SITE_URL}{reverse('profiles:email_settings')}",
     }
 
 
@@ -227,20 +242,28 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
         )
         return DeliveryOutcome(status=Status.CANCELLED)
 
+    kind = get_kind(notification.kind)
     try:
         text, html = notification.body, notification.html_body
-        if not html and recipient is not None and get_kind(notification.kind).templated:
+        headers = {"Message-ID": _message_id(notification)}
+        if not html and recipient is not None and kind.templated:
             context = _template_context(recipient, notification.context, notification.url)
+            if kind.offers_unsubscribe:
+                context |= _unsubscribe_context(recipient, notification.kind)
+                headers |= unsubscribe_headers(user=recipient)
             html = _render(notification.kind, "body.html", context)
             if context["action_url"]:
                 # In the app the item links itself; a text email needs the address.
                 text = f"{text}\n\n{context['action_url']}"
+            if kind.offers_unsubscribe:
+                footer = _render("includes", "unsubscribe.txt", context).strip()
+                text = f"{text}\n\n{footer}"
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
-            headers={"Message-ID": _message_id(notification)},
+            headers=headers,
         )
         if html:
             message.attach_alternative(html, "text/html")

@@ -77,7 +77,8 @@ def test_delivering_sends_one_email_with_text_html_and_a_stable_message_id(mente
     assert email.to == ["ana@example.org"]
     assert email.subject == "Welcome to Mentorship, Ana Silva"
     assert "Good mentoring starts" in email.body
-    assert email.body.endswith("\n\nhttp://127.0.0.1:8000/dashboard/")
+    # The link to the item, then (a non-essential kind) the unsubscribe footer.
+    assert "\n\nhttp://127.0.0.1:8000/dashboard/\n\n--\nYou get these because" in email.body
     assert "Go to your dashboard" in email.alternatives[0][0]
     assert email.extra_headers["Message-ID"].endswith("@127.0.0.1>")
     notification.refresh_from_db()
