@@ -1,6 +1,6 @@
 from django.urls import path
 
-from profiles import views, views_privacy
+from profiles import views, views_privacy, views_unsubscribe
 
 app_name = "profiles"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("data/", views_privacy.your_data, name="data"),
     path("data/export.json", views_privacy.export, name="data_export"),
     path("delete/", views_privacy.delete_account, name="delete_account"),
+    path("unsubscribe/<str:token>/", views_unsubscribe.unsubscribe, name="unsubscribe"),
     path("welcome/roles/", views.onboarding_roles, name="onboarding_roles"),
     path("welcome/basics/", views.onboarding_basics, name="onboarding_basics"),
     path("welcome/goal/", views.onboarding_goal, name="onboarding_goal"),

@@ -105,6 +105,7 @@ DECISIONS: dict[str, Decision] = {
     # Asks for the password again first (a redirect), then for the word DELETE.
     "profiles:delete_account": Decision(LOGIN),
     "profiles:resume": Decision(TOKEN, lambda w: {"token": "not-a-real-token"}),
+    "profiles:unsubscribe": Decision(TOKEN, lambda w: {"token": "not-a-real-token"}),
     **{
         f"profiles:onboarding_{step}": Decision(LOGIN)
         for step in (

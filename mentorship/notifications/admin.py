@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from mentorship.notifications import services
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import BouncedAddress, Notification
 
 
 @admin.register(Notification)
@@ -60,3 +62,39 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
             notification_ids=list(queryset.values_list("id", flat=True))
         )
         self.message_user(request, f"{count} notification(s) cancelled.", messages.SUCCESS)
+
+
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(admin.ModelAdmin[BouncedAddress]):
+    """Addresses the platform stopped emailing after a permanent bounce: read-only, and
+    cleared by staff once the person has fixed their mailbox."""
+
+    list_display = ("email", "created_at", "reason")
+    search_fields = ("email",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("email", "reason", "notification", "created_at")
+    actions = ("clear_selected",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Flags come from real bounces only.
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: BouncedAddress | None = None
+    ) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        # "Clear" is the one way out, through the service; no generic delete beside it.
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(permissions=["delete"], description="Clear (email these addresses again)")
+    def clear_selected(self, request: HttpRequest, queryset: QuerySet[BouncedAddress]) -> None:
+        count = services.clear_bounced_addresses(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(
+            request,
+            f"{count} address(es) cleared: new emails to them will be sent again.",
+            messages.SUCCESS,
+        )

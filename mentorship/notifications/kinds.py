@@ -15,6 +15,16 @@ class Kind:
     # frequency: things that need an answer or a calendar soon. The rest can
     # wait for the daily digest, or stay in the app for "only essentials".
     essential: bool = False
+    # Whether the email carries the one-click unsubscribe (RFC 8058 headers and a
+    # footer link); None means "when it is not essential". Messages that need an
+    # answer, a calendar or an account action never offer it.
+    unsubscribe: bool | None = None
+
+    @property
+    def offers_unsubscribe(self) -> bool:
+        if not self.templated:
+            return False
+        return not self.essential if self.unsubscribe is None else self.unsubscribe
 
 
 KINDS: dict[str, Kind] = {
@@ -64,8 +74,10 @@ KINDS: dict[str, Kind] = {
     "close_proposed": Kind(essential=True),
     "close_withdrawn": Kind(),  # in the app only: the mentorship simply carries on
     "mentorship_closed": Kind(essential=True),
-    # The daily digest of held notifications (sessions_app.services.reminders).
-    "digest": Kind(essential=True),
+    # The daily digest of held notifications (sessions_app.services.reminders). It
+    # counts as essential so it is never held for itself, yet it is only a bundle of
+    # non-essential updates: a person can stop it in one click.
+    "digest": Kind(essential=True, unsubscribe=True),
 }
 
 

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -108,3 +109,35 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class BouncedAddress(models.Model):
+    """An address that refused mail for good: the platform stops emailing it.
+
+    Written when a delivery fails permanently because of the address itself
+    (no such mailbox, the provider refused the recipient). Later emails to it are
+    cancelled unsent, except account emails: a password reset or an address
+    confirmation may be how the person puts things right. Staff clear the flag
+    in the admin once the mailbox works again.
+    """
+
+    # Lower-cased, so "Ana@Example.org" and "ana@example.org" are one flag.
+    email = models.EmailField(unique=True)
+    reason = models.TextField()
+    # The message whose delivery bounced (kept when that row is gone).
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name_plural = "bounced addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="bounced_address_lower_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import smtplib
 import socket
 import uuid
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from anymail.exceptions import AnymailAPIError
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -23,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications.kinds import get_kind
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import BouncedAddress, Notification
+from mentorship.notifications.unsubscribe import unsubscribe_headers, unsubscribe_url
 from profiles.models import EmailFrequency, Profile, User
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,62 @@ def _is_transient(error: BaseException) -> bool:
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
+# Replies that say the mailbox itself is the problem (RFC 5321): 550 mailbox
+# unavailable, 551 user not local, 553 mailbox name not allowed.
+ADDRESS_REPLY_CODES = frozenset({550, 551, 553})
+# An enhanced status code (RFC 3463) in the reply text: "5.1.1", "5.7.1"...
+ENHANCED_STATUS = re.compile(r"\b5\.(\d{1,3})\.\d{1,3}\b")
+# An email provider's API refusing the message or its recipient. Its 401/403
+# (our credentials) and 404 (our domain) would fail every address alike, so
+# they fail the message without flagging anyone.
+PROVIDER_REFUSED_STATUSES = frozenset({400, 422})
+
+
+def _address_refused(code: int, reply: bytes | str) -> bool:
+    if not 500 <= code < 600:
+        return False
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+    enhanced = ENHANCED_STATUS.search(text)
+    if enhanced:
+        # 5.1.x is about the address, 5.2.x the mailbox; 5.7.x (policy, relaying
+        # denied, spam) and the rest are about the message or our setup.
+        return enhanced.group(1) in {"1", "2"}
+    return code in ADDRESS_REPLY_CODES
+
+
+def _is_bounce(error: BaseException) -> bool:
+    """A permanent error that says this address does not take mail (not our setup or code)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(_address_refused(code, reply) for code, reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        return False  # our sender address or our credentials: every address fails alike
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _address_refused(error.smtp_code, error.smtp_error)
+    if isinstance(error, AnymailRecipientsRefused):
+        return True
+    if isinstance(error, AnymailAPIError):
+        return error.status_code in PROVIDER_REFUSED_STATUSES
+    return False
+
+
+def bounced_address(address: str) -> BouncedAddress | None:
+    """The flag on this address, if it bounced for good before."""
+    return BouncedAddress.objects.filter(email=address.strip().lower()).first()
+
+
+def _flag_address(address: str, *, notification: Notification, reason: str) -> None:
+    BouncedAddress.objects.get_or_create(
+        email=address.strip().lower(),
+        defaults={"reason": reason, "notification": notification},
+    )
+
+
+def clear_bounced_addresses(*, ids: list[int]) -> int:
+    """Email these addresses again (admin action, once the person fixed their mailbox)."""
+    deleted, _ = BouncedAddress.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
 def _render(kind: str, name: str, context: dict[str, Any]) -> str:
     template_name = f"emails/{kind}/{name}"
     if name.endswith(".txt"):
@@ -76,6 +134,20 @@ def _template_context(recipient: User, context: dict[str, Any], url: str) -> dic
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "action_url": f"{settings.SITE_URL}{url}" if url.startswith("/") else url,
+    }
+
+
+def _unsubscribe_context(recipient: User, kind: str) -> dict[str, str]:
+    """What the footer of a non-essential email says and links to."""
+    reason = (
+        "you chose a daily digest of your updates"
+        if kind == "digest"
+        else f"you have an account at {settings.SITE_NAME} with email updates switched on"
+    )
+    return {
+        "unsubscribe_url": unsubscribe_url(user=recipient),
+        "unsubscribe_reason": reason,
+        "email_settings_url": f"{settings.SITE_URL}{reverse('profiles:email_settings')}",
     }
 
 
@@ -226,21 +298,41 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
             status=Status.CANCELLED, last_error="Recipient has no active email.", **finished
         )
         return DeliveryOutcome(status=Status.CANCELLED)
+    # Account emails still go to a flagged address: a password reset or an
+    # address confirmation may be how the person puts their mailbox right.
+    bounce = bounced_address(address) if notification.kind != "account" else None
+    if bounce is not None:
+        claim.update(
+            status=Status.CANCELLED,
+            last_error=(
+                f"Not sent: {bounce.email} bounced on {bounce.created_at:%Y-%m-%d} "
+                f"({bounce.reason[:300]}). Staff can clear the address in the admin."
+            ),
+        )
+        return DeliveryOutcome(status=Status.CANCELLED)
 
+    kind = get_kind(notification.kind)
     try:
         text, html = notification.body, notification.html_body
-        if not html and recipient is not None and get_kind(notification.kind).templated:
+        headers = {"Message-ID": _message_id(notification)}
+        if not html and recipient is not None and kind.templated:
             context = _template_context(recipient, notification.context, notification.url)
+            if kind.offers_unsubscribe:
+                context |= _unsubscribe_context(recipient, notification.kind)
+                headers |= unsubscribe_headers(user=recipient)
             html = _render(notification.kind, "body.html", context)
             if context["action_url"]:
                 # In the app the item links itself; a text email needs the address.
                 text = f"{text}\n\n{context['action_url']}"
+            if kind.offers_unsubscribe:
+                footer = _render("includes", "unsubscribe.txt", context).strip()
+                text = f"{text}\n\n{footer}"
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
-            headers={"Message-ID": _message_id(notification)},
+            headers=headers,
         )
         if html:
             message.attach_alternative(html, "text/html")
@@ -265,6 +357,9 @@ def deliver_notification(*, notification_id: int) -> DeliveryOutcome:
             return DeliveryOutcome(status=Status.PENDING, retry_in=retry_in)
         claim.update(status=Status.FAILED, last_error=error_text, **finished)
         logger.error("Notification %s failed: %s", notification_id, error_text)
+        if _is_bounce(error):
+            _flag_address(address, notification=notification, reason=error_text)
+            logger.warning("Address of notification %s flagged: it bounced", notification_id)
         return DeliveryOutcome(status=Status.FAILED)
 
     claim.update(status=Status.SENT, sent_at=timezone.now(), last_error="", **finished)

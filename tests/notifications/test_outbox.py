@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorship.notifications import services
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import BouncedAddress, Notification
 from profiles.models import User
 
 Status = Notification.Status
@@ -77,7 +77,8 @@ def test_delivering_sends_one_email_with_text_html_and_a_stable_message_id(mente
     assert email.to == ["ana@example.org"]
     assert email.subject == "Welcome to Mentorship, Ana Silva"
     assert "Good mentoring starts" in email.body
-    assert email.body.endswith("\n\nhttp://127.0.0.1:8000/dashboard/")
+    # The link to the item, then (a non-essential kind) the unsubscribe footer.
+    assert "\n\nhttp://127.0.0.1:8000/dashboard/\n\n--\nYou get these because" in email.body
     assert "Go to your dashboard" in email.alternatives[0][0]
     assert email.extra_headers["Message-ID"].endswith("@127.0.0.1>")
     notification.refresh_from_db()
@@ -164,6 +165,8 @@ def test_a_retry_that_succeeds_clears_the_error(mentee_ana, mailoutbox):
     assert notification.last_error == ""
     assert notification.attempts == 2
     assert len(mailoutbox) == 1
+    # "Try again later" says nothing against the address.
+    assert not BouncedAddress.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -189,7 +192,7 @@ def test_transient_and_permanent_errors(error, transient):
     assert services._is_transient(error) is transient
 
 
-def test_a_permanent_smtp_error_fails_at_once(mentee_ana, mailoutbox):
+def test_a_permanent_smtp_error_fails_at_once_and_flags_the_address(mentee_ana, mailoutbox):
     notification = _welcome(mentee_ana)
     refused = smtplib.SMTPRecipientsRefused({"ana@example.org": (550, b"no such user")})
 
@@ -200,6 +203,12 @@ def test_a_permanent_smtp_error_fails_at_once(mentee_ana, mailoutbox):
     notification.refresh_from_db()
     assert notification.attempts == 1
     assert "SMTPRecipientsRefused" in notification.last_error
+    # Not retried later, and the address is flagged (what follows: test_bounces.py).
+    with time_machine.travel(timezone.now() + timedelta(hours=5)):
+        assert services.sweep_notifications().attempted == 0
+    [flag] = BouncedAddress.objects.all()
+    assert (flag.email, flag.notification_id) == ("ana@example.org", notification.pk)
+    assert "no such user" in flag.reason
 
 
 @pytest.mark.django_db(transaction=True)
