@@ -31,7 +31,7 @@ from matching.models import (
     PairRule,
     RequestMessage,
 )
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import BouncedAddress, Notification
 from profiles.models import FORMER_MEMBER, Goal, Persona, Profile, User
 from profiles.services import mark_profiles_changed
 from sessions_app.models import CheckIn, Reflection, Session, SessionNote
@@ -303,6 +303,11 @@ def delete_account(*, user: User) -> None:
     if profile is not None:
         profile.delete()
     Profile.objects.create(user=user, is_mentee=False, is_mentor=False, accepting_mentees=False)
+    addresses = {
+        user.email.lower(),
+        *(a.email.lower() for a in EmailAddress.objects.filter(user=user)),
+    }
+    BouncedAddress.objects.filter(email__in=addresses).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from matching import services as matching
 from matching.models import Mentorship, MentorshipRequest
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import BouncedAddress, Notification
 from profiles.models import Goal, Persona, Profile, User
 from sessions_app.models import CheckIn, Session, SessionNote
 from sessions_app.services import checkins
@@ -161,6 +161,7 @@ def test_deleting_an_account_takes_the_person_away_and_leaves_a_former_member(
         single_object=True,
     )
     Token.objects.create(user=world.ana)
+    BouncedAddress.objects.create(email="ana@example.org", reason="550 mailbox full")
     # Ben's email about Ana's open request to Dee has not gone out yet.
     open_request = shared["open_request"]
     waiting = Notification.objects.filter(recipient=world.dee, key__startswith="request:")
@@ -184,6 +185,7 @@ def test_deleting_an_account_takes_the_person_away_and_leaves_a_former_member(
     assert not SessionNote.objects.filter(author_id=ana_pk).exists()
     assert not Notification.objects.filter(recipient_id=ana_pk).exists()
     assert not Token.objects.filter(user_id=ana_pk).exists()
+    assert not BouncedAddress.objects.exists()  # her address is personal data too
     assert Profile.objects.get(user_id=ana_pk).headline == ""
     assert not Profile.objects.filter(pk=profile_pk).exists()
     assert CheckIn.objects.get().wins == ""
