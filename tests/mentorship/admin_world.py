@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from matching.models import Mentorship, MentorshipRequest, RequestMessage
-from mentorship.notifications.models import Notification
+from mentorship.notifications.models import BouncedAddress, Notification
 from profiles.models import (
     AvailabilityWindow,
     DataClock,
@@ -106,6 +106,11 @@ def build(rows: int) -> World:
                 attempts=5,
                 last_error="SMTP refused",
             )
+        )
+        BouncedAddress.objects.create(
+            email=f"gone{n}@example.org",
+            reason="SMTPRecipientsRefused: 550 5.1.1 no such user",
+            notification=world.notifications[-1],
         )
     return world
 

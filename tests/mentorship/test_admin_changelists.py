@@ -37,6 +37,8 @@ CHANGELISTS = [
     Changelist(
         "notifications_notification", BASE + DATES + 1, "mentor1@", {"status__exact": "failed"}
     ),
+    # + the date hierarchy (no filters; the page is the addresses and their reasons).
+    Changelist("notifications_bouncedaddress", BASE + DATES, "gone1@", {}),
     # + the groups for the groups filter, the date hierarchy.
     Changelist("profiles_user", BASE + 1 + DATES, "mentee1", {"is_staff__exact": "0"}),
     Changelist("profiles_language", BASE, "Language", {}),
