@@ -17,6 +17,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from mentorship.exceptions import Conflict, DomainError, LimitReached
 from profiles.services import issue_api_token
 
+# The largest id a BigAutoField holds. A larger one in a body is refused by its field: SQLite's
+# driver cannot even pass it to a query (an OverflowError, a 500) where Postgres finds nothing.
+MAX_ID = 2**63 - 1
+
 
 class VisibleFirstMixin:
     """Someone else's object answers 404 before the request body is read.
