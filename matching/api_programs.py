@@ -19,6 +19,8 @@ from matching.services_programs import join_program, leave_program
 from mentorship.api import VisibleFirstMixin
 from profiles.models import User
 
+_FREQUENCY = Program._meta.get_field("checkin_frequency")
+
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
     role = serializers.CharField(source="my_role", read_only=True, help_text="Your side in it.")
@@ -27,6 +29,13 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
     mentees_choose = serializers.BooleanField(
         read_only=True,
         help_text="Whether mentees browse and ask mentors here (`mentors/?program=`).",
+    )
+    # A read-only model field loses allow_blank, and the schema then leaves out "".
+    checkin_frequency = serializers.ChoiceField(
+        choices=_FREQUENCY.choices or [],
+        allow_blank=True,
+        read_only=True,
+        help_text=_FREQUENCY.help_text,
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Mentorship, MentorshipRequest, Program, RequestMessage
+from mentorship.api import MAX_ID
 from profiles.models import Goal, User
 from sessions_app.models import GoalOutcome
 
@@ -211,7 +212,7 @@ class RequestCreateSerializer(serializers.Serializer[Any]):
     """What a mentee sends. Anything else (status, mentee, dates) is ignored."""
 
     mentor = serializers.IntegerField(
-        min_value=1, help_text="The mentor's id, as `mentors/` lists it."
+        min_value=1, max_value=MAX_ID, help_text="The mentor's id, as `mentors/` lists it."
     )
     # Blank is the service's to refuse, with its own words.
     subject = serializers.CharField(max_length=150, allow_blank=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,6 +16,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from mentorship.exceptions import Conflict, DomainError, LimitReached
 from profiles.services import issue_api_token
+
+# The largest id a BigAutoField holds. A larger one in a body is refused by its field: SQLite's
+# driver cannot even pass it to a query (an OverflowError, a 500) where Postgres finds nothing.
+MAX_ID = 2**63 - 1
 
 
 class VisibleFirstMixin:
@@ -45,20 +50,52 @@ class AutoSchema(SpectacularAutoSchema):
     ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         error = self._get_response_for_code(ErrorSerializer, "400")
+        invalid = self._get_response_for_code(self._validation_error(), "400")
         codes = ["400", "401", "403", "404", "409", "429"]
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            codes.append("415")  # a body in a Content-Type no parser reads
         if self.method == "GET":
-            codes = ["401", "403", "404", "429"]
+            # A GET reads no body; only its own query parameters can be refused.
+            codes = ["400"] if self._has_query_parameters() else []
+            codes += ["401", "403", "404", "429"]
         for code in codes:
-            responses.setdefault(code, {**error, "description": _ERROR_TEXT[code]})
+            body = invalid if code == "400" else error
+            # An error documented with a description only still has this body.
+            responses[code] = {**body, "description": _ERROR_TEXT[code], **responses.get(code, {})}
         return responses
+
+    def _validation_error(self) -> dict[str, Any]:
+        """A broken rule (an `Error`), or shape errors by field name (a field may be called
+        `code` or `detail` too): a list of messages, or nested errors for nested fields."""
+        by_field = {"anyOf": [{"type": "array", "items": {}}, {"type": "object"}]}
+        component = ResolvedComponent(
+            name="ValidationError",
+            type=ResolvedComponent.SCHEMA,
+            object="ValidationError",
+            schema={
+                "anyOf": [
+                    self.resolve_serializer(ErrorSerializer, "response").ref,
+                    {"type": "object", "additionalProperties": by_field},
+                ]
+            },
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _has_query_parameters(self) -> bool:
+        return any(
+            isinstance(parameter, OpenApiParameter) and parameter.location == OpenApiParameter.QUERY
+            for parameter in self.get_override_parameters()
+        )
 
 
 _ERROR_TEXT = {
-    "400": "The request breaks a rule; `detail` says which.",
+    "400": "The request breaks a rule (`detail` says which) or names fields with their errors.",
     "401": "Not authenticated.",
     "403": "Not allowed.",
     "404": "Not found, or not yours.",
     "409": "The object's current state does not allow this.",
+    "415": "The body is not JSON, a form or multipart.",
     "429": "Too many requests; see the Retry-After header.",
 }
 

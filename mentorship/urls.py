@@ -31,6 +31,8 @@ from sessions_app.api.sessions import SessionViewSet
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Mentorship administration"
 admin.site.site_title = "Mentorship admin"
+# An unknown URL under /api/ (a malformed id) answers JSON like the API's own 404s.
+handler404 = views.not_found
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")

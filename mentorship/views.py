@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found
 
 from matching.models import MentorshipRequest
 from matching.selectors import (
@@ -19,6 +20,13 @@ from mentorship.types import AuthenticatedHttpRequest
 from profiles import selectors as profile_selectors
 from sessions_app.selectors import dashboard as rhythm
 from sessions_app.selectors.sessions import upcoming_sessions_for_user
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; under /api/ the API's own JSON error, as its schema documents."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
 
 
 @require_safe

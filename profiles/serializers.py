@@ -232,6 +232,8 @@ class PersonaSerializer(serializers.ModelSerializer[Persona]):
     ideal_mentor = serializers.CharField(
         max_length=3000, allow_blank=True, default="", trim_whitespace=False
     )
+    # null until the person first describes a mentor (see empty_persona).
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Persona

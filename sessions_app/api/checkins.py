@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from matching.models import Mentorship
-from mentorship.api import VisibleFirstMixin
+from mentorship.api import MAX_ID, VisibleFirstMixin
 from mentorship.exceptions import DomainError
 from profiles.models import Milestone, User
 from sessions_app.models import CheckIn
@@ -61,7 +61,7 @@ class CheckInCreateSerializer(serializers.Serializer[Any]):
         required=False, allow_blank=True, max_length=2000, default=""
     )
     milestones = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         default=list,
         max_length=50,

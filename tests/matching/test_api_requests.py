@@ -418,6 +418,16 @@ def test_no_request_to_oneself_or_to_someone_who_is_not_mentoring(ana, dee, clie
     assert not MentorshipRequest.objects.exists()
 
 
+def test_an_id_beyond_the_database_range_is_a_400(ana, client_for):
+    # Found by the API fuzzer: SQLite could not even bind it (a 500).
+    response = client_for(ana).post(
+        "/api/v1/requests/", {"mentor": 2**70, "subject": "Hi", "message": "20 minutes?"}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["mentor"]
+
+
 def test_another_persons_goal_is_refused_like_a_missing_one(ana, ben, dee, client_for):
     as_ana = client_for(ana)
     base = {"mentor": ben.pk, "subject": "Hi", "message": "20 minutes?"}

@@ -116,6 +116,15 @@ def test_the_api_needs_authentication(api, db, path):
     assert response.json()["detail"]
 
 
+def test_an_unknown_api_url_answers_json_and_a_page_url_the_page(client, db):
+    api = client.get("/api/v1/goals/not-a-number/")
+    page = client.get("/no-such-page/")
+
+    assert api.status_code == page.status_code == 404
+    assert api.json() == {"detail": "Not found."}
+    assert page["Content-Type"].startswith("text/html")
+
+
 def test_me_shows_the_signed_in_person(api, mentee_ana):
     api.force_authenticate(mentee_ana)
 

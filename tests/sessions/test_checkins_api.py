@@ -81,11 +81,14 @@ def test_rule_breaks(pair: Pair) -> None:
         "/api/v1/checkins/", _payload(pair, milestones=[theirs.pk]), format="json"
     )
     out_of_range = client.post("/api/v1/checkins/", _payload(pair, progress=6), format="json")
+    # Found by the API fuzzer: SQLite could not even bind an id this large (a 500).
+    huge_id = client.post("/api/v1/checkins/", _payload(pair, milestones=[2**70]), format="json")
     Mentorship.objects.filter(pk=pair.mentorship.pk).update(status=Mentorship.Status.PAUSED)
     paused = client.post("/api/v1/checkins/", _payload(pair), format="json")
 
     assert (foreign.status_code, foreign.json()["code"]) == (400, "milestone_unknown")
     assert out_of_range.status_code == 400
+    assert (huge_id.status_code, list(huge_id.json())) == (400, ["milestones"])
     assert (paused.status_code, paused.json()["code"]) == (409, "not_active")
     assert CheckIn.objects.count() == 0
     theirs.refresh_from_db()
