@@ -31,7 +31,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-SMOKE_DATABASE = "mentorship_smoke"
+# Named after the suite's own database, so two suites on one server (a CI clone and
+# a worktree, say) never drop each other's smoke database mid-run.
+SMOKE_DATABASE = (
+    f"{urlsplit(os.environ.get('DATABASE_URL', '')).path.lstrip('/') or 'mentorship'}_smoke"
+)
 # Apart from the DB other tests use on the same Redis server.
 SMOKE_REDIS_DB = 5
 SWEEP_TASK = "mentorship.notifications.tasks.sweep_notifications"

@@ -209,6 +209,7 @@ def test_deleting_an_account_takes_the_person_away_and_leaves_a_former_member(
     assert "Ana" not in page
     assert reverse("profiles:public", args=[ana_pk]) not in page  # nothing to link to
     assert "How to reach each other" not in page
+    assert ben.get(reverse("profiles:public", args=[ana_pk])).status_code == 404
     # The address is free: she may join again one day.
     again = Client().post(
         reverse("account_signup"),
