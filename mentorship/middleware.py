@@ -34,8 +34,7 @@ class PrivacyHeadersMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
-            response["Cache-Control"] = f"{response['Cache-Control']}, private"
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
             patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -270,7 +270,6 @@ def delete_account(*, user: User) -> None:
     open_requests = MentorshipRequest.objects.filter(
         Q(mentee=user) | Q(mentor=user), status=MentorshipRequest.Status.PENDING
     )
-    request_ids = list(open_requests.values_list("pk", flat=True))
     open_requests.update(status=MentorshipRequest.Status.WITHDRAWN, responded_at=now)
     live = Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user), status__in=Mentorship.LIVE)
     mentorship_ids = list(live.values_list("pk", flat=True))
@@ -279,7 +278,7 @@ def delete_account(*, user: User) -> None:
         status__in=(Session.Status.PROPOSED, Session.Status.CONFIRMED),
     ).update(status=Session.Status.CANCELLED, cancelled_at=now, cancel_reason="")
     live.update(status=Mentorship.Status.ENDED, ended_at=now, close_outcome="ended")
-    _cancel_messages_about(user=user, request_ids=request_ids, mentorship_ids=mentorship_ids)
+    _cancel_messages_about(user=user)
     Notification.objects.filter(recipient=user).delete()
 
     # What they wrote.
@@ -324,33 +323,18 @@ def delete_account(*, user: User) -> None:
     mark_profiles_changed(user_ids=[pk])
 
 
-def _cancel_messages_about(
-    *, user: User, request_ids: list[int], mentorship_ids: list[int]
-) -> None:
+def _cancel_messages_about(*, user: User) -> None:
     """Unsent messages to others about the person's requests, mentorships, sessions and
     check-ins (a request waiting for its email, a reminder for a session that will not
     happen) are cancelled, not sent. Their keys name the object they are about."""
-    every_request = MentorshipRequest.objects.filter(Q(mentee=user) | Q(mentor=user))
-    every_mentorship = Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
-    prefixes = [
-        f"request:{pk}:" for pk in {*request_ids, *every_request.values_list("pk", flat=True)}
-    ]
-    prefixes += [
-        f"mentorship:{pk}:"
-        for pk in {*mentorship_ids, *every_mentorship.values_list("pk", flat=True)}
-    ]
-    prefixes += [
-        f"session:{pk}:"
-        for pk in Session.objects.filter(mentorship__in=every_mentorship).values_list(
-            "pk", flat=True
-        )
-    ]
-    prefixes += [
-        f"checkin:{pk}:"
-        for pk in CheckIn.objects.filter(mentorship__in=every_mentorship).values_list(
-            "pk", flat=True
-        )
-    ]
+    requests = MentorshipRequest.objects.filter(Q(mentee=user) | Q(mentor=user))
+    mentorships = Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user))
+    prefixes = [f"request:{pk}:" for pk in requests.values_list("pk", flat=True)]
+    prefixes += [f"mentorship:{pk}:" for pk in mentorships.values_list("pk", flat=True)]
+    sessions = Session.objects.filter(mentorship__in=mentorships).values_list("pk", flat=True)
+    prefixes += [f"session:{pk}:" for pk in sessions]
+    checkins = CheckIn.objects.filter(mentorship__in=mentorships).values_list("pk", flat=True)
+    prefixes += [f"checkin:{pk}:" for pk in checkins]
     if not prefixes:
         return
     about = Q()
